@@ -1,0 +1,44 @@
+//! What a client may ask of `wurkerd`. New variants go at the end: the order is the encoding.
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of definition that `add`, `edit` and `remove` act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DefKind {
+    Command,
+    Cron,
+    Bee,
+    /// The ondemand queue; `edit` does not take it.
+    Ondemand,
+}
+
+impl DefKind {
+    /// The word the CLI and messages use for this kind.
+    pub fn word(self) -> &'static str {
+        match self {
+            DefKind::Command => "command",
+            DefKind::Cron => "cron",
+            DefKind::Bee => "bee",
+            DefKind::Ondemand => "ondemand",
+        }
+    }
+}
+
+/// One request; the daemon answers each with one [`crate::Response`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Request {
+    /// Commands, all or the one with this slug.
+    ShowCommands { slug: Option<String> },
+    /// Crons, all or the one with this slug.
+    ShowCrons { slug: Option<String> },
+    /// Bees, all or the one with this slug.
+    ShowBees { slug: Option<String> },
+    /// Every Bee classified (scheduled, supervised, ondemand, orphaned, disabled) and the Hive.
+    ShowOverview,
+    /// Adds definitions from a JSON document (an object, or for `Ondemand` a list).
+    Add { kind: DefKind, json: String },
+    /// Changes the definition named `key` with the fields of a JSON object.
+    Edit { kind: DefKind, key: String, json: String },
+    /// Removes the definition named `key` (for `Ondemand`: the Bee's queue item).
+    Remove { kind: DefKind, key: String },
+}
