@@ -1,0 +1,63 @@
+//! `wurkerd`, the Wurker daemon, as a library: it owns a node's home, its databases and its
+//! socket, and serves clients until told to stop. `main.rs` only parses arguments, sets up
+//! logging and binds; tests drive the same entry points.
+
+pub mod config;
+mod defs;
+mod handlers;
+pub mod home;
+mod input;
+pub mod ipc;
+pub mod logging;
+pub mod schedule;
+pub mod store;
+
+use anyhow::Result;
+use interprocess::local_socket::tokio::Listener;
+use nix::unistd::Group;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::handlers::Context;
+use crate::ipc::PeerPolicy;
+use crate::store::Store;
+
+/// Runs the daemon on a bound socket until `shutdown` is cancelled: opens the databases,
+/// serves clients, then lets open requests finish and closes the databases.
+///
+/// # Errors
+/// When the databases cannot be opened or migrated, or the socket group cannot be resolved.
+pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken) -> Result<()> {
+    let store = Store::open(&config).await?;
+    tracing::info!(
+        app_id = %config.app_id,
+        config_db = %config.config_db.display(),
+        socket = %config.socket.display(),
+        "wurkerd ready"
+    );
+
+    let group = match &config.socket_group {
+        Some(name) => Group::from_name(name)?.map(|group| group.gid),
+        None => None,
+    };
+    let ctx = Context {
+        store: store.clone(),
+    };
+    let tasks = TaskTracker::new();
+    ipc::serve(
+        listener,
+        ctx,
+        PeerPolicy::new(group),
+        shutdown.child_token(),
+        tasks.clone(),
+    )
+    .await;
+
+    // The listener is gone (and its socket file with it); let connections finish.
+    tasks.close();
+    tasks.wait().await;
+    store.close().await;
+    tracing::info!("wurkerd stopped");
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! Cron expressions: which ones Wurker accepts, when they fire next, and the timeout a
+//! scheduled run gets from its Cron's interval.
+//!
+//! Accepted: the five crontab fields (POSIX semantics: day of week 0-7 with 0 and 7 for
+//! Sunday, day of month OR day of week when both are restricted), an optional sixth field in
+//! front for seconds, and the macros `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`,
+//! `@midnight` and `@hourly`.
+
+use chrono::{DateTime, TimeZone};
+use croner::Cron;
+use croner::parser::{CronParser, Seconds};
+
+/// A parsed, valid cron expression.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    cron: Cron,
+}
+
+impl Schedule {
+    /// Parses and checks an expression; it must also fire at least once in the future.
+    ///
+    /// # Errors
+    /// A message saying what is wrong with the expression, in Wurker's words.
+    pub fn parse(expression: &str) -> Result<Self, String> {
+        let trimmed = expression.trim();
+        if !trimmed.starts_with('@') {
+            let fields = trimmed.split_whitespace().count();
+            if !(5..=6).contains(&fields) {
+                return Err(format!(
+                    "expected 5 fields (minute hour day-of-month month day-of-week), or 6 with \
+                     seconds first, but found {fields}"
+                ));
+            }
+        }
+        let parser = CronParser::builder().seconds(Seconds::Optional).build();
+        let cron = parser.parse(trimmed).map_err(|err| err.to_string())?;
+        let schedule = Self { cron };
+        if schedule.next_after(&chrono::Utc::now()).is_none() {
+            return Err("it never fires (no such date exists)".to_string());
+        }
+        Ok(schedule)
+    }
+
+    /// The first fire time strictly after `time`, or `None` if there is none.
+    pub fn next_after<Tz: TimeZone>(&self, time: &DateTime<Tz>) -> Option<DateTime<Tz>>
+    where
+        DateTime<Tz>: croner::CronDateTime,
+    {
+        self.cron.find_next_occurrence(time, false).ok()
+    }
+
+    /// The timeout of a run, in seconds, derived from the interval between the next two fire
+    /// times after `now`, as the original Wurker derived it: the interval less 10 s under five
+    /// minutes, less 30 s under ten minutes, less 60 s from then on. Under a minute, where that
+    /// rule would leave nothing, a run gets five sixths of the interval (at least one second).
+    pub fn timeout_secs<Tz: TimeZone>(&self, now: &DateTime<Tz>) -> Option<i64>
+    where
+        DateTime<Tz>: croner::CronDateTime,
+    {
+        let first = self.next_after(now)?;
+        let second = self.next_after(&first)?;
+        Some(timeout_for_interval((second - first).num_seconds()))
+    }
+}
+
+fn timeout_for_interval(interval: i64) -> i64 {
+    match interval {
+        ..60 => (interval * 5 / 6).max(1),
+        60..300 => interval - 10,
+        300..600 => interval - 30,
+        _ => interval - 60,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn timeouts_follow_the_original_rule() {
+        let now = at("2026-12-03T10:00:30Z");
+        let cases = [
+            ("*/1 * * * *", 50),
+            ("*/5 * * * *", 270),
+            ("*/7 * * * 1-5", 390),
+            ("@hourly", 3540),
+            ("@daily", 86340),
+            ("*/10 * * * * *", 8),
+            ("* * * * * *", 1),
+        ];
+        for (expression, expected) in cases {
+            let schedule = Schedule::parse(expression).unwrap();
+            assert_eq!(schedule.timeout_secs(&now), Some(expected), "{expression}");
+        }
+    }
+
+    #[test]
+    fn next_fire_is_strictly_after() {
+        let schedule = Schedule::parse("*/5 * * * *").unwrap();
+        let next = schedule.next_after(&at("2026-12-03T10:05:00Z")).unwrap();
+        assert_eq!(next, at("2026-12-03T10:10:00Z"));
+        let seconds = Schedule::parse("*/15 * * * * *").unwrap();
+        assert_eq!(
+            seconds.next_after(&at("2026-12-03T10:05:01Z")),
+            Some(at("2026-12-03T10:05:15Z"))
+        );
+    }
+
+    #[test]
+    fn sunday_is_zero_and_seven() {
+        // 2026-12-06 is a Sunday.
+        for expression in ["0 9 * * 0", "0 9 * * 7", "0 9 * * SUN"] {
+            let schedule = Schedule::parse(expression).unwrap();
+            let next = schedule.next_after(&at("2026-12-03T10:00:00Z")).unwrap();
+            assert_eq!(next, at("2026-12-06T09:00:00Z"), "{expression}");
+        }
+    }
+
+    #[test]
+    fn bad_expressions_are_explained() {
+        for expression in [
+            "not a cron",
+            "61 * * * *",
+            "* * *",
+            "0 0 31 2 *",
+            "",
+            "1 2 3 4 5 6 7",
+        ] {
+            assert!(
+                Schedule::parse(expression).is_err(),
+                "{expression} should be refused"
+            );
+        }
+    }
+}
