@@ -1,6 +1,8 @@
 //! The daemon's log: structured `tracing` events on stderr, filtered by `WURKER_LOG` when set,
 //! else by the configured `loglevel` raised by each `-v`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber. `loglevel` is a `wurker.toml` level name.
@@ -20,5 +22,6 @@ pub fn init(loglevel: &str, verbosity: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
