@@ -73,7 +73,11 @@ pub enum CodecError {
         "protocol version mismatch: this program speaks version {ours}, the peer ({software}) \
          speaks version {theirs}; run the same Wurker version on both sides"
     )]
-    VersionMismatch { ours: u32, theirs: u32, software: String },
+    VersionMismatch {
+        ours: u32,
+        theirs: u32,
+        software: String,
+    },
 }
 
 /// The length-delimited framing both sides use, with the frame size limit applied.
@@ -104,7 +108,9 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Bytes, CodecError> {
 pub fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, CodecError> {
     let (value, used) = bincode::serde::decode_from_slice(payload, config())?;
     if used != payload.len() {
-        return Err(CodecError::TrailingBytes { extra: payload.len() - used });
+        return Err(CodecError::TrailingBytes {
+            extra: payload.len() - used,
+        });
     }
     Ok(value)
 }

@@ -33,7 +33,10 @@ pub struct ErrorReply {
 impl ErrorReply {
     /// An error with the given code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     /// Shorthand for an [`ErrorCode::Invalid`] error.

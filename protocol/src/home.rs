@@ -17,9 +17,15 @@ pub enum HomeError {
     #[error("no home directory: give --home DIR or set WURKER_HOME (HOME is not set either)")]
     NoHome,
     #[error("cannot determine the current directory to resolve the relative path {path}: {source}")]
-    CurrentDir { path: PathBuf, source: std::io::Error },
+    CurrentDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
 }
@@ -39,7 +45,12 @@ pub struct Layout {
 impl Layout {
     /// The layout below a home directory.
     pub fn new(home: PathBuf) -> Self {
-        Self { etc: home.join("etc"), opt: home.join("opt"), data: home.join("data"), home }
+        Self {
+            etc: home.join("etc"),
+            opt: home.join("opt"),
+            data: home.join("data"),
+            home,
+        }
     }
 
     /// The node's configuration file.
@@ -74,8 +85,10 @@ pub fn absolute(path: PathBuf) -> Result<PathBuf, HomeError> {
     if path.is_absolute() {
         return Ok(path);
     }
-    let cwd = std::env::current_dir()
-        .map_err(|source| HomeError::CurrentDir { path: path.clone(), source })?;
+    let cwd = std::env::current_dir().map_err(|source| HomeError::CurrentDir {
+        path: path.clone(),
+        source,
+    })?;
     Ok(cwd.join(path))
 }
 
@@ -94,8 +107,10 @@ pub fn socket_in_home(layout: &Layout) -> Result<PathBuf, HomeError> {
         }
         Err(source) => return Err(HomeError::Read { path, source }),
     };
-    let table: toml::Table = toml::from_str(&text)
-        .map_err(|err| HomeError::Config { path: path.clone(), message: err.to_string() })?;
+    let table: toml::Table = toml::from_str(&text).map_err(|err| HomeError::Config {
+        path: path.clone(),
+        message: err.to_string(),
+    })?;
     let value = table.get("daemon").and_then(|daemon| daemon.get("socket"));
     match value {
         None => Ok(layout.home.join(DEFAULT_SOCKET)),

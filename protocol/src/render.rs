@@ -55,7 +55,12 @@ fn bee(bee: &Bee) -> Value {
     out.insert("command_slug".into(), json!(bee.command_slug));
     out.insert("cron_id".into(), json!(bee.cron_id));
     out.insert("cron_slug".into(), json!(bee.cron_slug));
-    out.insert("args".into(), bee.args.as_ref().map_or(Value::Null, |args| args.to_value()));
+    out.insert(
+        "args".into(),
+        bee.args
+            .as_ref()
+            .map_or(Value::Null, |args| args.to_value()),
+    );
     out.insert("quiet_restart".into(), json!(bee.quiet_restart));
     out.insert("enabled".into(), json!(bee.enabled));
     out.insert("module".into(), json!(bee.module));
@@ -73,20 +78,38 @@ fn bee(bee: &Bee) -> Value {
 }
 
 /// The sections of `wurk show`, each rendered alone by `wurk show <section>`.
-pub const SECTIONS: [&str; 6] =
-    ["disabled", "hive", "ondemand", "orphaned", "scheduled", "supervised"];
+pub const SECTIONS: [&str; 6] = [
+    "disabled",
+    "hive",
+    "ondemand",
+    "orphaned",
+    "scheduled",
+    "supervised",
+];
 
 /// `wurk show` / `wurk show all`: every section, keys sorted, empty sections as `{}`.
 pub fn overview(overview: &Overview) -> Value {
-    let mut sections: Map<String, Value> =
-        SECTIONS.iter().map(|name| (name.to_string(), Value::Object(Map::new()))).collect();
+    let mut sections: Map<String, Value> = SECTIONS
+        .iter()
+        .map(|name| (name.to_string(), Value::Object(Map::new())))
+        .collect();
     for entry in &overview.bees {
-        insert_nested(&mut sections, entry.section.key(), &entry.group, &entry.bee.slug, {
-            runtime_bee(&entry.bee)
-        });
+        insert_nested(
+            &mut sections,
+            entry.section.key(),
+            &entry.group,
+            &entry.bee.slug,
+            { runtime_bee(&entry.bee) },
+        );
     }
     for entry in &overview.hive {
-        insert_nested(&mut sections, "hive", &entry.group, &entry.bee_slug, hive_item(entry));
+        insert_nested(
+            &mut sections,
+            "hive",
+            &entry.group,
+            &entry.bee_slug,
+            hive_item(entry),
+        );
     }
     sort_keys(Value::Object(sections))
 }
@@ -98,9 +121,13 @@ fn insert_nested(
     slug: &str,
     value: Value,
 ) {
-    let groups = sections.entry(section).or_insert_with(|| Value::Object(Map::new()));
+    let groups = sections
+        .entry(section)
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(groups) = groups {
-        let members = groups.entry(group).or_insert_with(|| Value::Object(Map::new()));
+        let members = groups
+            .entry(group)
+            .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(members) = members {
             members.insert(slug.to_string(), value);
         }
@@ -149,7 +176,11 @@ pub fn timedelta_text(micros: i64) -> String {
     let (secs, frac) = (micros / 1_000_000, micros % 1_000_000);
     let (days, rest) = (secs / 86_400, secs % 86_400);
     let clock = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
-    let clock = if frac > 0 { format!("{clock}.{frac:06}") } else { clock };
+    let clock = if frac > 0 {
+        format!("{clock}.{frac:06}")
+    } else {
+        clock
+    };
     match days {
         0 => clock,
         1 => format!("1 day, {clock}"),
@@ -163,7 +194,12 @@ pub fn sort_keys(value: Value) -> Value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
         }
         Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
         other => other,

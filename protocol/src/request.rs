@@ -38,7 +38,11 @@ pub enum Request {
     /// Adds definitions from a JSON document (an object, or for `Ondemand` a list).
     Add { kind: DefKind, json: String },
     /// Changes the definition named `key` with the fields of a JSON object.
-    Edit { kind: DefKind, key: String, json: String },
+    Edit {
+        kind: DefKind,
+        key: String,
+        json: String,
+    },
     /// Removes the definition named `key` (for `Ondemand`: the Bee's queue item).
     Remove { kind: DefKind, key: String },
 }

@@ -15,13 +15,27 @@ fn app_id() -> Uuid {
 fn requests() -> Vec<Request> {
     let all = vec![
         Request::ShowCommands { slug: None },
-        Request::ShowCommands { slug: Some("test_bee".into()) },
-        Request::ShowCrons { slug: Some("minutes_1".into()) },
+        Request::ShowCommands {
+            slug: Some("test_bee".into()),
+        },
+        Request::ShowCrons {
+            slug: Some("minutes_1".into()),
+        },
         Request::ShowBees { slug: None },
         Request::ShowOverview,
-        Request::Add { kind: DefKind::Bee, json: r#"{"slug":"b","args":{"x":[1,null]}}"#.into() },
-        Request::Edit { kind: DefKind::Cron, key: "c".into(), json: r#"{"overrun":-1}"#.into() },
-        Request::Remove { kind: DefKind::Ondemand, key: "b".into() },
+        Request::Add {
+            kind: DefKind::Bee,
+            json: r#"{"slug":"b","args":{"x":[1,null]}}"#.into(),
+        },
+        Request::Edit {
+            kind: DefKind::Cron,
+            key: "c".into(),
+            json: r#"{"overrun":-1}"#.into(),
+        },
+        Request::Remove {
+            kind: DefKind::Ondemand,
+            key: "b".into(),
+        },
     ];
     for request in &all {
         match request {
@@ -81,7 +95,10 @@ fn sample_runtime_bee() -> RuntimeBee {
 fn responses() -> Vec<Response> {
     let all = vec![
         Response::Done,
-        Response::Error(ErrorReply::new(ErrorCode::InUse, "Command 'x' is used by Bees: a, b")),
+        Response::Error(ErrorReply::new(
+            ErrorCode::InUse,
+            "Command 'x' is used by Bees: a, b",
+        )),
         Response::Commands(vec![Command {
             id: 1,
             app_id: app_id(),
@@ -99,7 +116,13 @@ fn responses() -> Vec<Response> {
             cron: None,
             overrun: 3,
         }]),
-        Response::Bees(vec![sample_bee(), Bee { cron: Some(CronField::Supervised), ..sample_bee() }]),
+        Response::Bees(vec![
+            sample_bee(),
+            Bee {
+                cron: Some(CronField::Supervised),
+                ..sample_bee()
+            },
+        ]),
         Response::Overview(Overview {
             bees: vec![ClassifiedBee {
                 section: Section::Supervised,
@@ -153,12 +176,21 @@ fn hello_checks_magic_and_version() {
     let back: Hello = codec::decode(&codec::encode(&ours).unwrap()).unwrap();
     assert!(back.check().is_ok());
 
-    let other = Hello { protocol: 999, ..Hello::ours("wurkerd") };
+    let other = Hello {
+        protocol: 999,
+        ..Hello::ours("wurkerd")
+    };
     let err = other.check().unwrap_err();
-    assert!(matches!(err, CodecError::VersionMismatch { theirs: 999, .. }));
+    assert!(matches!(
+        err,
+        CodecError::VersionMismatch { theirs: 999, .. }
+    ));
     assert!(err.to_string().contains("version 999"), "{err}");
 
-    let stranger = Hello { magic: "redis".into(), ..Hello::ours("x") };
+    let stranger = Hello {
+        magic: "redis".into(),
+        ..Hello::ours("x")
+    };
     assert!(matches!(stranger.check(), Err(CodecError::NotWurker)));
 }
 
