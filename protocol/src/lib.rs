@@ -9,6 +9,7 @@ pub mod model;
 pub mod render;
 pub mod request;
 pub mod response;
+pub mod runtime;
 
 pub use codec::{Hello, PROTOCOL_VERSION};
 pub use error::{ErrorCode, ErrorReply};

@@ -99,7 +99,7 @@ pub fn overview(overview: &Overview) -> Value {
             entry.section.key(),
             &entry.group,
             &entry.bee.slug,
-            { runtime_bee(&entry.bee) },
+            runtime_bee(&entry.bee),
         );
     }
     for entry in &overview.hive {

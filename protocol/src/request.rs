@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::runtime::{ControlAction, ReportQuery, Target};
+
 /// The kinds of definition that `add`, `edit` and `remove` act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DefKind {
@@ -45,4 +47,28 @@ pub enum Request {
     },
     /// Removes the definition named `key` (for `Ondemand`: the Bee's queue item).
     Remove { kind: DefKind, key: String },
+    /// Runs the targeted Bees once now; with `wait`, answers when every run has ended.
+    Run {
+        target: Target,
+        slug: Option<String>,
+        wait: bool,
+    },
+    /// Stops the targeted running Bees (SIGTERM to each process group, then SIGKILL).
+    Kill {
+        target: Target,
+        slug: Option<String>,
+    },
+    /// A page of run reports.
+    Report(ReportQuery),
+    /// The node's status document (the original's `admin status` shape).
+    Status,
+    /// Pauses, resumes or reloads the node.
+    Control(ControlAction),
+    /// A run's output log: the Bee's latest run, or the run with this id. With `follow`, the
+    /// connection then streams [`crate::Response::Log`] chunks until the run ends.
+    Logs {
+        bee: String,
+        run: Option<i64>,
+        follow: bool,
+    },
 }

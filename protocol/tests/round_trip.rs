@@ -5,6 +5,9 @@ use protocol::codec::{self, CodecError, Hello};
 use protocol::model::{
     ClassifiedBee, CronField, HiveEntry, Overview, RuntimeBee, RuntimeCron, Section,
 };
+use protocol::runtime::{
+    ControlAction, LogChunk, ReportPage, ReportQuery, ReportRow, RunSummary, Target,
+};
 use protocol::{Bee, Command, Cron, DefKind, ErrorCode, ErrorReply, JsonText, Request, Response};
 use uuid::Uuid;
 
@@ -36,6 +39,33 @@ fn requests() -> Vec<Request> {
             kind: DefKind::Ondemand,
             key: "b".into(),
         },
+        Request::Run {
+            target: Target::Bee,
+            slug: Some("b".into()),
+            wait: true,
+        },
+        Request::Kill {
+            target: Target::Hive,
+            slug: None,
+        },
+        Request::Report(ReportQuery {
+            by_cron: true,
+            slug: Some("minutes_1".into()),
+            start: Some("2026-12-01".into()),
+            end: None,
+            status: Some("ERROR".into()),
+            page: 2,
+            limit: 20,
+            sort: "hive_duration".into(),
+            descending: true,
+        }),
+        Request::Status,
+        Request::Control(ControlAction::Resume),
+        Request::Logs {
+            bee: "b".into(),
+            run: Some(7),
+            follow: true,
+        },
     ];
     for request in &all {
         match request {
@@ -45,7 +75,13 @@ fn requests() -> Vec<Request> {
             | Request::ShowOverview
             | Request::Add { .. }
             | Request::Edit { .. }
-            | Request::Remove { .. } => {}
+            | Request::Remove { .. }
+            | Request::Run { .. }
+            | Request::Kill { .. }
+            | Request::Report(_)
+            | Request::Status
+            | Request::Control(_)
+            | Request::Logs { .. } => {}
         }
     }
     all
@@ -138,6 +174,41 @@ fn responses() -> Vec<Response> {
                 duration_us: 28_572_611,
             }],
         }),
+        Response::Runs(vec![RunSummary {
+            bee_slug: "b".into(),
+            run_id: 3,
+            pid: Some(99),
+            status: "ERROR".into(),
+            exit_code: Some(-15),
+            duration: Some(1.25),
+        }]),
+        Response::Report(ReportPage {
+            total: 1,
+            page: 0,
+            limit: 20,
+            rows: vec![ReportRow {
+                id: 2,
+                bee_id: 10,
+                bee_slug: Some("fail1".into()),
+                bee_name: Some("fail1".into()),
+                cron_id: None,
+                cron_slug: None,
+                cron_name: None,
+                hive_pid: Some(20260),
+                hive_timestamp: Some("2026-12-03T18:43:26.583045+00:00".into()),
+                hive_runcount: Some(1),
+                hive_duration: Some(1.064811),
+                status: "ERROR".into(),
+                status_info: Some(JsonText(r#"{"runcount":1,"errors":["oops"]}"#.into())),
+                created_at: Some("2026-12-03T18:43:25+00:00".into()),
+                updated_at: None,
+            }],
+        }),
+        Response::Status(JsonText(r#"{"status":true}"#.into())),
+        Response::Log(LogChunk {
+            run_id: 3,
+            bytes: b"hello\n".to_vec(),
+        }),
     ];
     for response in &all {
         match response {
@@ -146,7 +217,11 @@ fn responses() -> Vec<Response> {
             | Response::Commands(_)
             | Response::Crons(_)
             | Response::Bees(_)
-            | Response::Overview(_) => {}
+            | Response::Overview(_)
+            | Response::Runs(_)
+            | Response::Report(_)
+            | Response::Status(_)
+            | Response::Log(_) => {}
         }
     }
     all

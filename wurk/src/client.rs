@@ -91,7 +91,7 @@ impl Connection {
     async fn exchange(&mut self, request: &Request) -> anyhow::Result<Response> {
         self.send(request).await?;
         let reply = within(REPLY_TIMEOUT, "no answer", self.receive::<Response>()).await?;
-        tracing::trace!(reply = variant_name(&reply), "reply received");
+        tracing::trace!(reply = reply.kind(), "reply received");
         Ok(reply)
     }
 
@@ -173,17 +173,4 @@ pub fn call(endpoint: &Endpoint, request: &Request) -> anyhow::Result<Response> 
         let mut connection = Connection::open(endpoint).await?;
         connection.call(request).await
     })
-}
-
-/// The name of a response variant, for messages about a reply that does not fit the request
-/// (never its contents, which may be large).
-pub fn variant_name(response: &Response) -> &'static str {
-    match response {
-        Response::Done => "Done",
-        Response::Error(_) => "Error",
-        Response::Commands(_) => "Commands",
-        Response::Crons(_) => "Crons",
-        Response::Bees(_) => "Bees",
-        Response::Overview(_) => "Overview",
-    }
 }

@@ -85,6 +85,6 @@ pub fn unexpected(response: &Response, command: &str) -> anyhow::Error {
     anyhow!(
         "wurkerd gave an unexpected reply ({}) to 'wurk {command}'; \
          are wurk and wurkerd the same version?",
-        client::variant_name(response)
+        response.kind()
     )
 }

@@ -53,6 +53,15 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
         Request::Add { kind, json } => add::add(ctx, kind, &json).await,
         Request::Edit { kind, key, json } => edit::edit(ctx, kind, &key, &json).await,
         Request::Remove { kind, key } => remove::remove(ctx, kind, &key).await,
+        Request::Run { .. }
+        | Request::Kill { .. }
+        | Request::Report(_)
+        | Request::Status
+        | Request::Control(_)
+        | Request::Logs { .. } => Err(Failure::Reply(ErrorReply::new(
+            ErrorCode::Unsupported,
+            "this daemon does not run Bees yet",
+        ))),
     };
     match outcome {
         Ok(response) => response,

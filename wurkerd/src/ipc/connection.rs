@@ -66,6 +66,12 @@ fn request_name(request: &Request) -> &'static str {
         Request::Add { .. } => "add",
         Request::Edit { .. } => "edit",
         Request::Remove { .. } => "remove",
+        Request::Run { .. } => "run",
+        Request::Kill { .. } => "kill",
+        Request::Report(_) => "report",
+        Request::Status => "status",
+        Request::Control(_) => "control",
+        Request::Logs { .. } => "logs",
     }
 }
 
