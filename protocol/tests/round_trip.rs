@@ -12,7 +12,7 @@ use protocol::{Bee, Command, Cron, DefKind, ErrorCode, ErrorReply, JsonText, Req
 use uuid::Uuid;
 
 fn app_id() -> Uuid {
-    Uuid::parse_str("6b018c2b-77b7-40ca-bb82-cc8378252f67").unwrap()
+    Uuid::parse_str("6b018c2b-77b7-40ca-bb82-cc8378252f67").expect("a valid UUID literal")
 }
 
 fn requests() -> Vec<Request> {

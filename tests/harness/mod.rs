@@ -1,0 +1,7 @@
+//! The harness's parts: finding the binaries, running them with a deadline, the daemon guard.
+
+pub mod bins;
+pub mod daemon;
+pub mod outcome;
+pub mod process;
+pub mod wait;
