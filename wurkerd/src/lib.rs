@@ -32,7 +32,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
     let store = Store::open(&config).await?;
     tracing::info!(
         app_id = %config.app_id,
-        config_db = %config.config_db.display(),
+        config_db = %config.config_db,
         socket = %config.socket.display(),
         "wurkerd ready"
     );

@@ -1,0 +1,137 @@
+//! A pool of connections to one database of any backend, and the health it reports to.
+//! Connections are checked before they are handed out (`test_before_acquire`), so a connection
+//! the server dropped is replaced by a new one: once the server is back, the next request works.
+
+use std::fmt;
+
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::{MySqlPool, PgPool, SqlitePool};
+
+use crate::store::conn::{Pooled, Transactional};
+use crate::store::{Dialect, Health, PooledConn, StoreError, Tx, query};
+
+/// A pool of connections to one database.
+#[derive(Clone)]
+pub struct Pool {
+    kind: PoolKind,
+    health: Health,
+}
+
+#[derive(Clone)]
+enum PoolKind {
+    Sqlite(SqlitePool),
+    MySql(MySqlPool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    pub(crate) fn sqlite(pool: SqlitePool, health: Health) -> Self {
+        Self {
+            kind: PoolKind::Sqlite(pool),
+            health,
+        }
+    }
+
+    pub(crate) fn mysql(pool: MySqlPool, health: Health) -> Self {
+        Self {
+            kind: PoolKind::MySql(pool),
+            health,
+        }
+    }
+
+    pub(crate) fn postgres(pool: PgPool, health: Health) -> Self {
+        Self {
+            kind: PoolKind::Postgres(pool),
+            health,
+        }
+    }
+
+    /// The SQL dialect of the database.
+    pub fn dialect(&self) -> Dialect {
+        match self.kind {
+            PoolKind::Sqlite(_) => Dialect::Sqlite,
+            PoolKind::MySql(_) => Dialect::MySql,
+            PoolKind::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Whether the database answered the last statement run through this pool.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// A connection for statements outside a transaction (reads).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when no connection can be had within the pool's timeout.
+    pub async fn acquire(&self) -> Result<PooledConn, StoreError> {
+        let inner = match &self.kind {
+            PoolKind::Sqlite(pool) => pool.acquire().await.map(Pooled::Sqlite),
+            PoolKind::MySql(pool) => pool.acquire().await.map(Pooled::MySql),
+            PoolKind::Postgres(pool) => pool.acquire().await.map(Pooled::Postgres),
+        }
+        .map_err(StoreError::connecting);
+        self.health.observe(&inner);
+        Ok(PooledConn {
+            inner: inner?,
+            health: self.health.clone(),
+        })
+    }
+
+    /// A connection in a new transaction; see [`Tx`].
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when no connection can be had or the transaction cannot
+    /// be started.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let inner = match &self.kind {
+            PoolKind::Sqlite(pool) => pool.begin().await.map(Transactional::Sqlite),
+            PoolKind::MySql(pool) => pool.begin().await.map(Transactional::MySql),
+            PoolKind::Postgres(pool) => pool.begin().await.map(Transactional::Postgres),
+        }
+        .map_err(StoreError::connecting);
+        self.health.observe(&inner);
+        Ok(Tx {
+            inner: inner?,
+            health: self.health.clone(),
+        })
+    }
+
+    /// Checks that the database answers, cheaply (`SELECT 1`). A caller waiting for the
+    /// database to come back calls this before retrying its work; the recovery is logged here.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] while the database cannot be reached.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.acquire().await?;
+        query("SELECT 1").fetch_one(&mut conn).await.map(drop)
+    }
+
+    /// Applies the migrations of `migrator` that the database has not seen yet.
+    pub(crate) async fn migrate(&self, migrator: &Migrator) -> Result<(), MigrateError> {
+        match &self.kind {
+            PoolKind::Sqlite(pool) => migrator.run(pool).await,
+            PoolKind::MySql(pool) => migrator.run(pool).await,
+            PoolKind::Postgres(pool) => migrator.run(pool).await,
+        }
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        match &self.kind {
+            PoolKind::Sqlite(pool) => pool.close().await,
+            PoolKind::MySql(pool) => pool.close().await,
+            PoolKind::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Shows the backend only: connection options hold the password.
+impl fmt::Debug for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("dialect", &self.dialect())
+            .field("is_up", &self.health.is_up())
+            .finish()
+    }
+}
