@@ -16,10 +16,6 @@ use sqlx::{AssertSqlSafe, Connection, MySqlConnection, PgConnection};
 use crate::config::{ServerDb, ServerKind, TlsMode};
 use crate::store::{Dialect, Health, Pool};
 
-static CONFIG_SQLITE: Migrator = sqlx::migrate!("./migrations/config-sqlite");
-static CONFIG_MYSQL: Migrator = sqlx::migrate!("./migrations/config-mysql");
-static CONFIG_POSTGRES: Migrator = sqlx::migrate!("./migrations/config-postgres");
-
 /// How long a request waits for a server connection before the database counts as unavailable.
 const SERVER_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections per server pool; the server is shared by a Colony, so each node keeps few.
@@ -86,10 +82,10 @@ pub(crate) async fn server(db: &ServerDb, health: Health) -> Result<Pool> {
 
 /// Brings the config database's schema up to date with the migrations of its backend.
 pub(crate) async fn migrate_config(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
-    let migrator = match pool.dialect() {
-        Dialect::Sqlite => &CONFIG_SQLITE,
-        Dialect::MySql => &CONFIG_MYSQL,
-        Dialect::Postgres => &CONFIG_POSTGRES,
+    let migrator: Migrator = match pool.dialect() {
+        Dialect::Sqlite => sqlx::migrate!("./migrations/config-sqlite"),
+        Dialect::MySql => sqlx::migrate!("./migrations/config-mysql"),
+        Dialect::Postgres => sqlx::migrate!("./migrations/config-postgres"),
     };
     pool.migrate(migrator).await
 }
@@ -100,7 +96,7 @@ pub(crate) async fn migrate_config(pool: &Pool) -> Result<(), sqlx::migrate::Mig
 pub(crate) async fn migrate_local(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
     let mut migrator = sqlx::migrate!("./migrations/local-sqlite");
     migrator.dangerous_set_table_name(LOCAL_MIGRATIONS_TABLE);
-    pool.migrate(&migrator).await
+    pool.migrate(migrator).await
 }
 
 /// Where the local database records its applied migrations.
@@ -212,9 +208,10 @@ async fn ensure_mysql_database(options: &MySqlConnectOptions, name: &str) -> Res
     admin.close().await.map_err(Into::into)
 }
 
-/// PostgreSQL's SQLSTATEs for "no such database" and "database already exists".
+/// PostgreSQL's SQLSTATEs for "no such database" and "database already exists" (the second,
+/// or a unique violation in its catalog, when another node creates it at the same moment).
 const PG_UNKNOWN_DATABASE: &str = "3D000";
-const PG_DUPLICATE_DATABASE: &str = "42P04";
+const PG_CREATED_MEANWHILE: [&str; 2] = ["42P04", "23505"];
 
 async fn ensure_postgres_database(options: &PgConnectOptions, name: &str) -> Result<()> {
     let err = match PgConnection::connect_with(options).await {
@@ -237,8 +234,10 @@ async fn ensure_postgres_database(options: &PgConnectOptions, name: &str) -> Res
     {
         Ok(_) => tracing::info!(db.name = %name, "config database created"),
         // Another node created it at the same moment.
-        Err(sqlx::Error::Database(err)) if err.code().as_deref() == Some(PG_DUPLICATE_DATABASE) => {
-        }
+        Err(sqlx::Error::Database(err))
+            if err
+                .code()
+                .is_some_and(|code| PG_CREATED_MEANWHILE.contains(&code.as_ref())) => {}
         Err(err) => {
             return Err(err).with_context(|| {
                 format!("creating the database '{name}' (or create it and grant access)")

@@ -10,6 +10,12 @@ use sqlx::{MySqlPool, PgPool, SqlitePool};
 use crate::store::conn::{Pooled, Transactional};
 use crate::store::{Dialect, Health, PooledConn, StoreError, Tx, query};
 
+/// Takes the MySQL lock that serializes migrations of one database (waiting up to 10 minutes).
+const MYSQL_MIGRATION_LOCK: &str =
+    "SELECT GET_LOCK(LEFT(CONCAT('wurker_migrations_', DATABASE()), 64), 600)";
+const MYSQL_MIGRATION_UNLOCK: &str =
+    "SELECT RELEASE_LOCK(LEFT(CONCAT('wurker_migrations_', DATABASE()), 64))";
+
 /// A pool of connections to one database.
 #[derive(Clone)]
 pub struct Pool {
@@ -107,12 +113,33 @@ impl Pool {
         query("SELECT 1").fetch_one(&mut conn).await.map(drop)
     }
 
-    /// Applies the migrations of `migrator` that the database has not seen yet.
-    pub(crate) async fn migrate(&self, migrator: &Migrator) -> Result<(), MigrateError> {
+    /// Applies the migrations of `migrator` that the database has not seen yet. Nodes that
+    /// start together on one server database take turns.
+    pub(crate) async fn migrate(&self, mut migrator: Migrator) -> Result<(), MigrateError> {
         match &self.kind {
             PoolKind::Sqlite(pool) => migrator.run(pool).await,
-            PoolKind::MySql(pool) => migrator.run(pool).await,
             PoolKind::Postgres(pool) => migrator.run(pool).await,
+            PoolKind::MySql(pool) => {
+                // sqlx's own lock asks for GET_LOCK(name, -1), which MariaDB answers at once
+                // with NULL rather than waiting, so two nodes would both apply the same
+                // migration. Hold a lock with a real timeout instead, on the connection that
+                // migrates.
+                let mut conn = pool.acquire().await?;
+                let got: Option<i64> = sqlx::query_scalar(MYSQL_MIGRATION_LOCK)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if got != Some(1) {
+                    return Err(MigrateError::Execute(sqlx::Error::Protocol(
+                        "another node held the migration lock for too long".into(),
+                    )));
+                }
+                migrator.set_locking(false);
+                let result = migrator.run(&mut *conn).await;
+                sqlx::query(MYSQL_MIGRATION_UNLOCK)
+                    .execute(&mut *conn)
+                    .await?;
+                result
+            }
         }
     }
 
