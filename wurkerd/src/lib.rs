@@ -9,6 +9,7 @@ pub mod home;
 mod input;
 pub mod ipc;
 pub mod logging;
+pub mod password;
 pub mod schedule;
 pub mod store;
 

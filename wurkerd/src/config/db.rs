@@ -403,3 +403,6 @@ pub(super) fn resolve_in(dir: &Path, name: &str) -> PathBuf {
         dir.join(path)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -43,6 +43,7 @@
 //! transactions never race each other for SQLite's write lock; reads use a separate pool. On a
 //! server, reads and writes share one pool.
 
+pub mod accounts;
 pub mod bees;
 pub mod commands;
 mod conn;
