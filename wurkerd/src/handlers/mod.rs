@@ -84,8 +84,8 @@ fn store_failure(err: &StoreError) -> ErrorReply {
             tracing::debug!(error = %err, "config database unavailable");
             ErrorReply::new(
                 ErrorCode::Unavailable,
-                "the config database cannot be reached; nothing was changed, try again when \
-                 it is back (the daemon's log has the cause)",
+                "the config database cannot be reached now; try again when it is back (the \
+                 daemon's log has the cause)",
             )
         }
         StoreError::NotFound { .. } | StoreError::Decode { .. } | StoreError::Database(_) => {
