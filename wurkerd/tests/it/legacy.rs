@@ -194,3 +194,36 @@ async fn what_wurker_writes_stays_readable_by_wurker_0_1() {
         "local tables stay out: {tables:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_database_in_the_local_file_opens_as_in_the_original() {
+    // An empty `[remote_db] dbdriver` means "the [local_db] table": both databases are then
+    // one SQLite file, and each keeps its own record of applied migrations.
+    let db = TestDb::new(Kind::Sqlite).unwrap();
+    let app_id = Uuid::new_v4();
+    let config = db.config_with(app_id, "[remote_db]\ndbdriver = \"\"\n");
+    for _ in 0..2 {
+        let store = wurkerd::store::Store::open(&config).await.unwrap();
+        let mut conn = store.write.acquire().await.unwrap();
+        let slug = format!(
+            "c{}",
+            commands::list(&mut conn, app_id, None).await.unwrap().len()
+        );
+        commands::insert(&mut conn, &crate::story::command(app_id, &slug, false))
+            .await
+            .unwrap();
+        drop(conn);
+        store.close().await;
+    }
+    let mut conn = raw(&config.local_db).await;
+    let commands: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wurker_command")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        commands,
+        2,
+        "both tables sets live in {}",
+        config.local_db.display()
+    );
+}
