@@ -33,6 +33,8 @@
 //! - Bind Wurker's types ([`Value`] says how each is stored: UUIDs as 16 bytes, JSON text with
 //!   [`Value::json`], times as `DateTime<Utc>`); read them back with the [`Row`] getters, which
 //!   also read what Wurker 0.1 wrote (NULL booleans, INTEGER columns holding floats, …).
+//!   Bind a report status as [`Value::label`]: Wurker 0.1 made that column a native ENUM on
+//!   PostgreSQL, which refuses text.
 //! - Callers read with `store.read.acquire()` and write in `store.write.begin()` … `commit()`;
 //!   both coerce to `&mut Conn`. Every query is scoped by `app_id`.
 //! - [`StoreError::Unavailable`] means "the database cannot be reached now": retry later

@@ -3,6 +3,10 @@
 //! values per backend and sorts sqlx errors, and every outcome is reported to the connection's
 //! [`crate::store::Health`].
 
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::types::Oid;
+use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo};
 use sqlx::types::JsonRawValue;
 use sqlx::{AssertSqlSafe, Database, MySql, Postgres, SqlSafeStr, SqlStr, Sqlite};
 
@@ -147,7 +151,7 @@ impl Query {
                 Value::Int(v) => q.bind(v),
                 Value::Float(v) => q.bind(v),
                 Value::Bool(v) => q.bind(v),
-                Value::Text(v) | Value::Json(v) => q.bind(v),
+                Value::Text(v) | Value::Json(v) | Value::Label(v) => q.bind(v),
                 Value::Bytes(v) => q.bind(v),
                 Value::Time(v) => q.bind(v.map(|t| t.format(SQLITE_TIME_FORMAT).to_string())),
             };
@@ -162,7 +166,7 @@ impl Query {
                 Value::Int(v) => q.bind(v),
                 Value::Float(v) => q.bind(v),
                 Value::Bool(v) => q.bind(v),
-                Value::Text(v) | Value::Json(v) => q.bind(v),
+                Value::Text(v) | Value::Json(v) | Value::Label(v) => q.bind(v),
                 Value::Bytes(v) => q.bind(v),
                 // Connections run in UTC, and DATETIME keeps no zone: store UTC wall time.
                 Value::Time(v) => q.bind(v.map(|t| t.naive_utc())),
@@ -187,9 +191,27 @@ impl Query {
                 // Text is not accepted where a json column is expected; a json value is.
                 Value::Json(v) => q.bind(v.map(json_value).transpose()?),
                 Value::Time(v) => q.bind(v),
+                Value::Label(v) => q.bind(v.map(Untyped)),
             };
         }
         Ok(q)
+    }
+}
+
+/// Text sent to PostgreSQL without a type (OID 0), so that the server gives it the type of the
+/// column it meets: text for a VARCHAR, the label of an ENUM. Both read the same bytes.
+struct Untyped(String);
+
+impl sqlx::Type<Postgres> for Untyped {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(Oid(0))
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for Untyped {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        buf.extend(self.0.as_bytes());
+        Ok(IsNull::No)
     }
 }
 

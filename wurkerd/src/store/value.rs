@@ -21,12 +21,22 @@ pub enum Value {
     /// JSON text, stored as given (callers hand over valid JSON).
     Json(Option<String>),
     Time(Option<DateTime<Utc>>),
+    /// A name from a fixed set, such as a report status, compared with or stored in a column
+    /// that is text, or (in a PostgreSQL database made by Wurker 0.1) a native ENUM. PostgreSQL
+    /// gets it untyped and takes it as whatever the column is; use it only where a column gives
+    /// it a type (`status = ?`, `VALUES (?)`), never in `? IS NULL`.
+    Label(Option<String>),
 }
 
 impl Value {
     /// A JSON value from optional JSON text; `None` is SQL NULL.
     pub fn json(text: Option<&JsonText>) -> Self {
         Value::Json(text.map(|text| text.0.clone()))
+    }
+
+    /// A [`Value::Label`].
+    pub fn label(name: &str) -> Self {
+        Value::Label(Some(name.to_string()))
     }
 }
 

@@ -379,3 +379,51 @@ async fn times_round_trip_in_utc(kind: Kind) {
         "created_at {created} vs {at}"
     );
 }
+
+on_every_backend!(statuses_are_labels_even_in_a_postgres_enum_column);
+
+/// Wurker 0.1 made `wurker_bee_report.status` a native ENUM on PostgreSQL; Wurker's own schema
+/// makes it VARCHAR(10). Statuses bound as labels are written, compared and read in both.
+async fn statuses_are_labels_even_in_a_postgres_enum_column(kind: Kind) {
+    let Some(db) = TestDb::new(kind) else { return };
+    let app_id = Uuid::new_v4();
+    let store = db.open(app_id).await;
+    let mut conn = store.write.acquire().await.unwrap();
+    if kind == Kind::Postgres {
+        for sql in [
+            "CREATE TYPE beestatus AS ENUM \
+             ('PROCESSING', 'OVERRUN', 'TIMEOUT', 'ERROR', 'COMPLETED')",
+            "ALTER TABLE wurker_bee_report ALTER COLUMN status TYPE beestatus \
+             USING status::beestatus",
+        ] {
+            query(sql).execute(&mut conn).await.unwrap();
+        }
+    }
+    let sh = commands::insert(&mut conn, &command(app_id, "sh", false))
+        .await
+        .unwrap();
+    let id = bees::insert(&mut conn, &bee(app_id, "b", sh, None))
+        .await
+        .unwrap();
+    query("INSERT INTO wurker_bee_report (app_id, wurker_bee_id, status) VALUES (?, ?, ?)")
+        .bind(app_id)
+        .bind(id)
+        .bind(wurkerd::store::Value::label("PROCESSING"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let changed = query("UPDATE wurker_bee_report SET status = ? WHERE status = ? AND app_id = ?")
+        .bind(wurkerd::store::Value::label("COMPLETED"))
+        .bind(wurkerd::store::Value::label("PROCESSING"))
+        .bind(app_id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let row = query("SELECT status FROM wurker_bee_report WHERE status = ?")
+        .bind(wurkerd::store::Value::label("COMPLETED"))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(row.text("status").unwrap(), "COMPLETED");
+}
