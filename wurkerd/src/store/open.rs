@@ -26,7 +26,9 @@ const SERVER_CONNECTIONS: u32 = 5;
 const MYSQL_SESSION: &str =
     "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,STRICT_TRANS_TABLES')";
 
-/// Opens a SQLite database, creating the file when absent.
+/// Opens a SQLite database, creating the file when absent. Another process opening the same
+/// file at the same moment (nodes sharing a config file, starting together) may hold the lock
+/// that switching to WAL needs; that is retried for a few seconds.
 pub(crate) async fn sqlite(path: &Path, connections: u32, health: Health) -> Result<Pool> {
     let url = format!("sqlite://{}", path.display());
     let options = SqliteConnectOptions::from_str(&url)
@@ -36,13 +38,36 @@ pub(crate) async fn sqlite(path: &Path, connections: u32, health: Health) -> Res
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(connections)
-        .min_connections(1)
-        .connect_with(options)
-        .await
-        .with_context(|| format!("opening database {}", path.display()))?;
+    let mut attempt = 0;
+    let pool = loop {
+        let opened = SqlitePoolOptions::new()
+            .max_connections(connections)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await;
+        match opened {
+            Err(err) if attempt < SQLITE_OPEN_ATTEMPTS && is_locked(&err) => {
+                attempt += 1;
+                tokio::time::sleep(SQLITE_OPEN_BACKOFF * attempt).await;
+            }
+            opened => {
+                break opened.with_context(|| format!("opening database {}", path.display()))?;
+            }
+        }
+    };
     Ok(Pool::sqlite(pool, health))
+}
+
+/// How often, and how far apart (growing), a locked SQLite file is tried again at opening.
+const SQLITE_OPEN_ATTEMPTS: u32 = 8;
+const SQLITE_OPEN_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Whether SQLite answered BUSY or LOCKED.
+fn is_locked(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|db| db.code())
+        .and_then(|code| code.parse::<i64>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// Opens a pool on a server database, creating the database first when it does not exist and

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::{MySqlPool, PgPool, SqlitePool};
+use sqlx::{Connection as _, MySqlPool, PgPool, SqlitePool};
 
 use crate::store::conn::{Pooled, Transactional};
 use crate::store::{Dialect, Health, PooledConn, StoreError, Tx, query};
@@ -84,14 +84,22 @@ impl Pool {
         })
     }
 
-    /// A connection in a new transaction; see [`Tx`].
+    /// A connection in a new transaction; see [`Tx`]. On SQLite the transaction holds the
+    /// file's write lock from the start, so use it for writes and read through
+    /// [`Pool::acquire`].
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when no connection can be had or the transaction cannot
     /// be started.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let inner = match &self.kind {
-            PoolKind::Sqlite(pool) => pool.begin().await.map(Transactional::Sqlite),
+            // Take SQLite's write lock at once: a transaction that reads and then writes
+            // would otherwise fail with BUSY, without waiting, when another process (a node
+            // sharing the file, Wurker 0.1) wrote in between.
+            PoolKind::Sqlite(pool) => pool
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map(Transactional::Sqlite),
             PoolKind::MySql(pool) => pool.begin().await.map(Transactional::MySql),
             PoolKind::Postgres(pool) => pool.begin().await.map(Transactional::Postgres),
         }
@@ -117,7 +125,15 @@ impl Pool {
     /// start together on one server database take turns.
     pub(crate) async fn migrate(&self, mut migrator: Migrator) -> Result<(), MigrateError> {
         match &self.kind {
-            PoolKind::Sqlite(pool) => migrator.run(pool).await,
+            PoolKind::Sqlite(pool) => {
+                // sqlx takes no lock on SQLite, so nodes sharing one file would both apply a
+                // migration. Hold the file's write lock for the whole run; the migrations' own
+                // transactions nest inside it.
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+                migrator.run(&mut *tx).await?;
+                tx.commit().await.map_err(MigrateError::Execute)
+            }
             PoolKind::Postgres(pool) => migrator.run(pool).await,
             PoolKind::MySql(pool) => {
                 // sqlx's own lock asks for GET_LOCK(name, -1), which MariaDB answers at once
