@@ -10,5 +10,6 @@ mod harness;
 
 pub use harness::bins::{BIN_DIR_ENV, wurk_bin, wurkerd_bin};
 pub use harness::daemon::{Daemon, app_id, run_wurkerd, wurk_in};
+pub use harness::databases::{Server, ServerDatabase, block_on, home_with, write_config};
 pub use harness::outcome::Outcome;
 pub use harness::wait::{poll_until, wait_until};

@@ -2,6 +2,7 @@
 
 pub mod bins;
 pub mod daemon;
+pub mod databases;
 pub mod outcome;
 pub mod process;
 pub mod wait;

@@ -5,6 +5,8 @@ mod classify;
 mod fixtures;
 mod frames;
 mod homes;
+mod legacy_db;
 mod lifecycle;
 mod scenarios;
+mod shared_db;
 mod validation;

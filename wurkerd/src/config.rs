@@ -3,11 +3,17 @@
 //! what only `wurkerd` needs. It is parsed into raw tables that reject unknown keys, then
 //! validated into one typed [`Config`]; every error names the file and the key.
 
-use std::path::{Path, PathBuf};
+mod db;
+
+use std::path::PathBuf;
 
 use protocol::home::{DEFAULT_SOCKET, Layout};
 use serde::Deserialize;
 use uuid::Uuid;
+
+pub use db::{ConfigDb, Secret, ServerDb, ServerKind, Tls, TlsMode};
+
+use db::RawDb;
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -83,17 +89,6 @@ impl Default for RawUi {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-struct RawDb {
-    hostname: String,
-    username: String,
-    password: String,
-    database: String,
-    dbdriver: String,
-    port: i64,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
 struct RawDaemon {
     socket: String,
     socket_group: String,
@@ -112,8 +107,9 @@ pub struct Config {
     pub loglevel: String,
     pub is_queen: bool,
     pub domain: String,
-    /// The SQLite file holding the config database (Commands, Crons, Bees, queue, reports).
-    pub config_db: PathBuf,
+    /// The config database (Commands, Crons, Bees, queue, reports): a SQLite file or a
+    /// database on a MySQL/MariaDB or PostgreSQL server. Its `Display` hides the password.
+    pub config_db: ConfigDb,
     /// The SQLite file holding this node's local state (the Hive, UI users).
     pub local_db: PathBuf,
     pub socket: PathBuf,
@@ -178,10 +174,10 @@ impl Config {
         if raw.ui.workers < 1 {
             return Err(invalid("ui.workers", "must be 1 or more".to_string()));
         }
-        let local_db = sqlite_file(layout, &raw.local_db, "wurker.db")
-            .map_err(|message| invalid("local_db.dbdriver", message))?;
-        let config_db = sqlite_file(layout, &raw.remote_db, "wurker-remote.db")
-            .map_err(|message| invalid("remote_db.dbdriver", message))?;
+        let local_db = db::local_db(&layout.data, &raw.local_db)
+            .map_err(|(key, message)| invalid(key, message))?;
+        let config_db = db::config_db(&layout.home, &layout.data, &raw.remote_db, &raw.local_db)
+            .map_err(|(key, message)| invalid(key, message))?;
         let socket = match raw.daemon.socket.as_str() {
             "" => layout.home.join(DEFAULT_SOCKET),
             socket => layout.home.join(socket),
@@ -201,39 +197,6 @@ impl Config {
             socket,
             socket_group: Some(raw.daemon.socket_group).filter(|group| !group.is_empty()),
         })
-    }
-}
-
-/// The SQLite file a `[*_db]` table names, relative paths taken from the home's `data/`.
-fn sqlite_file(layout: &Layout, db: &RawDb, default: &str) -> Result<PathBuf, String> {
-    match db.dbdriver.as_str() {
-        "" | "sqlite" => {}
-        "mysql" | "postgresql" => {
-            return Err(format!(
-                "\"{}\" is not available in this release of Wurker; use \"sqlite\"",
-                db.dbdriver
-            ));
-        }
-        other => {
-            return Err(format!(
-                "unknown database driver \"{other}\"; use \"sqlite\", \"mysql\" or \"postgresql\""
-            ));
-        }
-    }
-    let name = if db.database.is_empty() {
-        default
-    } else {
-        db.database.as_str()
-    };
-    Ok(resolve_in(&layout.data, name))
-}
-
-fn resolve_in(dir: &Path, name: &str) -> PathBuf {
-    let path = Path::new(name);
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        dir.join(path)
     }
 }
 
@@ -274,7 +237,7 @@ mod tests {
         assert_eq!(config.app_id, id);
         assert_eq!(
             config.config_db,
-            PathBuf::from("/srv/wurker/data/wurker-remote.db")
+            ConfigDb::Sqlite(PathBuf::from("/srv/wurker/data/wurker-remote.db"))
         );
         assert_eq!(config.local_db, PathBuf::from("/srv/wurker/data/wurker.db"));
         assert_eq!(

@@ -9,6 +9,7 @@ pub mod home;
 mod input;
 pub mod ipc;
 pub mod logging;
+pub mod password;
 pub mod schedule;
 pub mod store;
 
@@ -32,7 +33,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
     let store = Store::open(&config).await?;
     tracing::info!(
         app_id = %config.app_id,
-        config_db = %config.config_db.display(),
+        config_db = %config.config_db,
         socket = %config.socket.display(),
         "wurkerd ready"
     );

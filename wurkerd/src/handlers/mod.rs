@@ -12,7 +12,7 @@ mod show;
 
 use protocol::{ErrorCode, ErrorReply, Request, Response};
 
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// What handlers share: the databases, and later the runtime.
 #[derive(Debug, Clone)]
@@ -20,11 +20,11 @@ pub struct Context {
     pub store: Store,
 }
 
-/// Why a handler failed: an answer for the client, or a database fault for the log.
+/// Why a handler failed: an answer for the client, or a storage failure to sort.
 #[derive(Debug)]
 pub enum Failure {
     Reply(ErrorReply),
-    Database(sqlx::Error),
+    Store(StoreError),
 }
 
 impl From<ErrorReply> for Failure {
@@ -33,9 +33,9 @@ impl From<ErrorReply> for Failure {
     }
 }
 
-impl From<sqlx::Error> for Failure {
-    fn from(err: sqlx::Error) -> Self {
-        Failure::Database(err)
+impl From<StoreError> for Failure {
+    fn from(err: StoreError) -> Self {
+        Failure::Store(err)
     }
 }
 
@@ -66,25 +66,34 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
     match outcome {
         Ok(response) => response,
         Err(Failure::Reply(reply)) => Response::Error(reply),
-        Err(Failure::Database(err)) => Response::Error(database_failure(&err)),
+        Err(Failure::Store(err)) => Response::Error(store_failure(&err)),
     }
 }
 
-fn database_failure(err: &sqlx::Error) -> ErrorReply {
-    if let sqlx::Error::Database(db) = err {
-        if db.is_unique_violation() {
-            return ErrorReply::conflict("that slug is already in use on this node");
+fn store_failure(err: &StoreError) -> ErrorReply {
+    match err {
+        StoreError::Conflict { .. } => {
+            ErrorReply::conflict("that slug is already in use on this node")
         }
-        if db.is_foreign_key_violation() {
-            return ErrorReply::new(
-                ErrorCode::InUse,
-                "the change would leave a definition pointing at one that does not exist",
-            );
+        StoreError::Reference { .. } => ErrorReply::new(
+            ErrorCode::InUse,
+            "the change would leave a definition pointing at one that does not exist",
+        ),
+        StoreError::Unavailable(_) => {
+            // The outage itself is logged once by the store's health tracking.
+            tracing::debug!(error = %err, "config database unavailable");
+            ErrorReply::new(
+                ErrorCode::Unavailable,
+                "the config database cannot be reached now; try again when it is back (the \
+                 daemon's log has the cause)",
+            )
+        }
+        StoreError::NotFound { .. } | StoreError::Decode { .. } | StoreError::Database(_) => {
+            tracing::error!(error = %err, "config database request failed");
+            ErrorReply::new(
+                ErrorCode::Internal,
+                "the config database request failed; the daemon's log has the cause",
+            )
         }
     }
-    tracing::error!(error = %err, "config database request failed");
-    ErrorReply::new(
-        ErrorCode::Unavailable,
-        "the config database failed to answer; the daemon's log has the cause",
-    )
 }

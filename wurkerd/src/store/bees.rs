@@ -2,12 +2,10 @@
 
 use protocol::JsonText;
 use protocol::model::{Bee, CronField};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use crate::store::Conn;
-use crate::store::rows::{flag, json, uuid, uuid_bytes};
+use crate::store::{Conn, Row, StoreError, query};
 
 /// A `wurker_bee` row as stored, with ids rather than slugs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +22,9 @@ pub struct BeeRow {
     pub enabled: bool,
 }
 
+const COLUMNS: &str = "id, app_id, slug, name, description, command_id, cron_id, args, \
+     quiet_restart, enabled";
+
 const JOINED: &str = "SELECT b.id, b.app_id, b.slug, b.name, b.description, b.command_id, \
      b.cron_id, b.args, b.quiet_restart, b.enabled, c.slug AS command_slug, \
      c.command AS command_text, c.is_module, r.slug AS cron_slug, r.cron AS cron_expression \
@@ -31,33 +32,33 @@ const JOINED: &str = "SELECT b.id, b.app_id, b.slug, b.name, b.description, b.co
      LEFT JOIN wurker_command c ON c.id = b.command_id \
      LEFT JOIN wurker_cron r ON r.id = b.cron_id";
 
-fn decode_row(row: &SqliteRow) -> Result<BeeRow, sqlx::Error> {
+fn decode_row(row: &Row) -> Result<BeeRow, StoreError> {
     Ok(BeeRow {
-        id: row.try_get("id")?,
-        app_id: uuid(row, "app_id")?,
-        slug: row.try_get("slug")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        command_id: row.try_get("command_id")?,
-        cron_id: row.try_get("cron_id")?,
-        args: json(row, "args")?,
-        quiet_restart: flag(row, "quiet_restart")?,
-        enabled: flag(row, "enabled")?,
+        id: row.int("id")?,
+        app_id: row.uuid("app_id")?,
+        slug: row.text("slug")?,
+        name: row.text("name")?,
+        description: row.opt_text("description")?,
+        command_id: row.int("command_id")?,
+        cron_id: row.opt_int("cron_id")?,
+        args: row.json("args")?,
+        quiet_restart: row.flag("quiet_restart")?,
+        enabled: row.flag("enabled")?,
     })
 }
 
-fn decode_joined(row: &SqliteRow) -> Result<Bee, sqlx::Error> {
+fn decode_joined(row: &Row) -> Result<Bee, StoreError> {
     let base = decode_row(row)?;
-    let cron_slug: Option<String> = row.try_get("cron_slug")?;
-    let cron_expression: Option<String> = row.try_get("cron_expression")?;
-    let command_text: Option<String> = row.try_get("command_text")?;
-    let is_module = flag(row, "is_module")?;
+    let cron_slug = row.opt_text("cron_slug")?;
+    let cron_expression = row.opt_text("cron_expression")?;
+    let command_text = row.opt_text("command_text")?;
+    let is_module = row.flag("is_module")?;
     Ok(Bee {
         id: base.id,
         app_id: base.app_id,
         description: base.description,
         command_id: base.command_id,
-        command_slug: row.try_get("command_slug")?,
+        command_slug: row.opt_text("command_slug")?,
         cron_id: base.cron_id,
         cron: cron_slug.as_ref().map(|_| match cron_expression {
             Some(expression) => CronField::Expression(expression),
@@ -79,10 +80,10 @@ pub async fn list(
     conn: &mut Conn,
     app_id: Uuid,
     slug: Option<&str>,
-) -> Result<Vec<Bee>, sqlx::Error> {
+) -> Result<Vec<Bee>, StoreError> {
     let sql = format!("{JOINED} WHERE b.app_id = ? AND (? IS NULL OR b.slug = ?) ORDER BY b.slug");
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(uuid_bytes(app_id))
+    let rows = query(AssertSqlSafe(sql))
+        .bind(app_id)
         .bind(slug)
         .bind(slug)
         .fetch_all(conn)
@@ -95,9 +96,10 @@ pub async fn find_row(
     conn: &mut Conn,
     app_id: Uuid,
     slug: &str,
-) -> Result<Option<BeeRow>, sqlx::Error> {
-    let row = sqlx::query("SELECT * FROM wurker_bee WHERE app_id = ? AND slug = ?")
-        .bind(uuid_bytes(app_id))
+) -> Result<Option<BeeRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM wurker_bee WHERE app_id = ? AND slug = ?");
+    let row = query(AssertSqlSafe(sql))
+        .bind(app_id)
         .bind(slug)
         .fetch_optional(conn)
         .await?;
@@ -109,12 +111,13 @@ pub async fn slugs_using(
     conn: &mut Conn,
     column: UsedColumn,
     id: i64,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> Result<Vec<String>, StoreError> {
     let sql = match column {
         UsedColumn::Command => "SELECT slug FROM wurker_bee WHERE command_id = ? ORDER BY slug",
         UsedColumn::Cron => "SELECT slug FROM wurker_bee WHERE cron_id = ? ORDER BY slug",
     };
-    sqlx::query_scalar(sql).bind(id).fetch_all(conn).await
+    let rows = query(sql).bind(id).fetch_all(conn).await?;
+    rows.iter().map(|row| row.text("slug")).collect()
 }
 
 /// Which reference [`slugs_using`] follows.
@@ -128,8 +131,9 @@ pub enum UsedColumn {
 pub async fn rows_using_command(
     conn: &mut Conn,
     command_id: i64,
-) -> Result<Vec<BeeRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT * FROM wurker_bee WHERE command_id = ? ORDER BY slug")
+) -> Result<Vec<BeeRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM wurker_bee WHERE command_id = ? ORDER BY slug");
+    let rows = query(AssertSqlSafe(sql))
         .bind(command_id)
         .fetch_all(conn)
         .await?;
@@ -137,28 +141,27 @@ pub async fn rows_using_command(
 }
 
 /// Stores a new Bee (its `id` is ignored) and returns its id.
-pub async fn insert(conn: &mut Conn, bee: &BeeRow) -> Result<i64, sqlx::Error> {
-    let result = sqlx::query(
+pub async fn insert(conn: &mut Conn, bee: &BeeRow) -> Result<i64, StoreError> {
+    query(
         "INSERT INTO wurker_bee (app_id, slug, name, description, command_id, cron_id, args, \
          quiet_restart, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(uuid_bytes(bee.app_id))
+    .bind(bee.app_id)
     .bind(&bee.slug)
     .bind(&bee.name)
     .bind(&bee.description)
     .bind(bee.command_id)
     .bind(bee.cron_id)
-    .bind(bee.args.as_ref().map(|args| args.0.as_str()))
+    .bind(bee.args.as_ref())
     .bind(bee.quiet_restart)
     .bind(bee.enabled)
-    .execute(conn)
-    .await?;
-    Ok(result.last_insert_rowid())
+    .insert(conn)
+    .await
 }
 
 /// Writes every field of an existing Bee.
-pub async fn update(conn: &mut Conn, bee: &BeeRow) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn update(conn: &mut Conn, bee: &BeeRow) -> Result<(), StoreError> {
+    query(
         "UPDATE wurker_bee SET slug = ?, name = ?, description = ?, command_id = ?, cron_id = ?, \
          args = ?, quiet_restart = ?, enabled = ? WHERE id = ? AND app_id = ?",
     )
@@ -167,19 +170,19 @@ pub async fn update(conn: &mut Conn, bee: &BeeRow) -> Result<(), sqlx::Error> {
     .bind(&bee.description)
     .bind(bee.command_id)
     .bind(bee.cron_id)
-    .bind(bee.args.as_ref().map(|args| args.0.as_str()))
+    .bind(bee.args.as_ref())
     .bind(bee.quiet_restart)
     .bind(bee.enabled)
     .bind(bee.id)
-    .bind(uuid_bytes(bee.app_id))
+    .bind(bee.app_id)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Deletes a Bee; its reports go with it (the foreign key cascades).
-pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM wurker_bee WHERE id = ?")
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    query("DELETE FROM wurker_bee WHERE id = ?")
         .bind(id)
         .execute(conn)
         .await?;

@@ -1,37 +1,51 @@
 //! This node's rows in `wurker_control` and `wurker_status`.
 
 use crate::config::Config;
-use crate::store::Conn;
-use crate::store::rows::uuid_bytes;
+use crate::store::{Conn, StoreError, query};
 
 /// Creates the node's control row if it has none and records its status (name, role,
-/// environment, domain). Addresses are not probed: Wurker makes no outbound calls.
+/// environment, domain). Addresses are not probed: Wurker makes no outbound calls. Run it in a
+/// transaction: it checks, then inserts or updates (the one form every backend shares).
 ///
 /// # Errors
 /// On a database failure.
-pub async fn register(conn: &mut Conn, config: &Config) -> Result<(), sqlx::Error> {
-    let app_id = uuid_bytes(config.app_id);
-    sqlx::query(
-        "INSERT INTO wurker_control (app_id, seed, reload, pause) VALUES (?, -1, 0, 0) \
-         ON CONFLICT (app_id) DO NOTHING",
-    )
-    .bind(&app_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO wurker_status (app_id, slug, name, is_queen, env, server_domain) \
-         VALUES (?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (app_id) DO UPDATE SET slug = excluded.slug, name = excluded.name, \
-         is_queen = excluded.is_queen, env = excluded.env, server_domain = excluded.server_domain",
-    )
-    .bind(&app_id)
-    .bind(truncate(&config.slug, 36))
-    .bind(truncate(&config.name, 36))
-    .bind(config.is_queen)
-    .bind(truncate(&config.env, 36))
-    .bind(&config.domain)
-    .execute(&mut *conn)
-    .await?;
+pub async fn register(conn: &mut Conn, config: &Config) -> Result<(), StoreError> {
+    let app_id = config.app_id;
+    let has_control = query("SELECT app_id FROM wurker_control WHERE app_id = ?")
+        .bind(app_id)
+        .fetch_optional(conn)
+        .await?
+        .is_some();
+    if !has_control {
+        query("INSERT INTO wurker_control (app_id, seed, reload, pause) VALUES (?, -1, ?, ?)")
+            .bind(app_id)
+            .bind(false)
+            .bind(false)
+            .execute(conn)
+            .await?;
+    }
+
+    let has_status = query("SELECT app_id FROM wurker_status WHERE app_id = ?")
+        .bind(app_id)
+        .fetch_optional(conn)
+        .await?
+        .is_some();
+    let sql = if has_status {
+        "UPDATE wurker_status SET slug = ?, name = ?, is_queen = ?, env = ?, server_domain = ? \
+         WHERE app_id = ?"
+    } else {
+        "INSERT INTO wurker_status (slug, name, is_queen, env, server_domain, app_id) \
+         VALUES (?, ?, ?, ?, ?, ?)"
+    };
+    query(sql)
+        .bind(truncate(&config.slug, 36))
+        .bind(truncate(&config.name, 36))
+        .bind(config.is_queen)
+        .bind(truncate(&config.env, 36))
+        .bind(truncate(&config.domain, 128))
+        .bind(app_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

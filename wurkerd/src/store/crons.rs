@@ -1,23 +1,21 @@
 //! `wurker_cron`: when Bees run.
 
 use protocol::Cron;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use crate::store::Conn;
-use crate::store::rows::{uuid, uuid_bytes};
+use crate::store::{Conn, Row, StoreError, query};
 
 const COLUMNS: &str = "id, app_id, slug, name, cron, overrun";
 
-fn decode(row: &SqliteRow) -> Result<Cron, sqlx::Error> {
+fn decode(row: &Row) -> Result<Cron, StoreError> {
     Ok(Cron {
-        id: row.try_get("id")?,
-        app_id: uuid(row, "app_id")?,
-        slug: row.try_get("slug")?,
-        name: row.try_get("name")?,
-        cron: row.try_get("cron")?,
-        overrun: row.try_get::<Option<i64>, _>("overrun")?.unwrap_or(0),
+        id: row.int("id")?,
+        app_id: row.uuid("app_id")?,
+        slug: row.text("slug")?,
+        name: row.text("name")?,
+        cron: row.opt_text("cron")?,
+        overrun: row.opt_int("overrun")?.unwrap_or(0),
     })
 }
 
@@ -26,13 +24,13 @@ pub async fn list(
     conn: &mut Conn,
     app_id: Uuid,
     slug: Option<&str>,
-) -> Result<Vec<Cron>, sqlx::Error> {
+) -> Result<Vec<Cron>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM wurker_cron WHERE app_id = ? AND (? IS NULL OR slug = ?) \
          ORDER BY slug"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(uuid_bytes(app_id))
+    let rows = query(AssertSqlSafe(sql))
+        .bind(app_id)
         .bind(slug)
         .bind(slug)
         .fetch_all(conn)
@@ -41,7 +39,7 @@ pub async fn list(
 }
 
 /// The Cron with this slug, if any.
-pub async fn find(conn: &mut Conn, app_id: Uuid, slug: &str) -> Result<Option<Cron>, sqlx::Error> {
+pub async fn find(conn: &mut Conn, app_id: Uuid, slug: &str) -> Result<Option<Cron>, StoreError> {
     Ok(list(conn, app_id, Some(slug)).await?.into_iter().next())
 }
 
@@ -50,10 +48,10 @@ pub async fn find_by_id(
     conn: &mut Conn,
     app_id: Uuid,
     id: i64,
-) -> Result<Option<Cron>, sqlx::Error> {
+) -> Result<Option<Cron>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM wurker_cron WHERE app_id = ? AND id = ?");
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(uuid_bytes(app_id))
+    let row = query(AssertSqlSafe(sql))
+        .bind(app_id)
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -61,23 +59,20 @@ pub async fn find_by_id(
 }
 
 /// Stores a new Cron (its `id` is ignored) and returns its id.
-pub async fn insert(conn: &mut Conn, cron: &Cron) -> Result<i64, sqlx::Error> {
-    let result = sqlx::query(
-        "INSERT INTO wurker_cron (app_id, slug, name, cron, overrun) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(uuid_bytes(cron.app_id))
-    .bind(&cron.slug)
-    .bind(&cron.name)
-    .bind(&cron.cron)
-    .bind(cron.overrun)
-    .execute(conn)
-    .await?;
-    Ok(result.last_insert_rowid())
+pub async fn insert(conn: &mut Conn, cron: &Cron) -> Result<i64, StoreError> {
+    query("INSERT INTO wurker_cron (app_id, slug, name, cron, overrun) VALUES (?, ?, ?, ?, ?)")
+        .bind(cron.app_id)
+        .bind(&cron.slug)
+        .bind(&cron.name)
+        .bind(&cron.cron)
+        .bind(cron.overrun)
+        .insert(conn)
+        .await
 }
 
 /// Writes every field of an existing Cron.
-pub async fn update(conn: &mut Conn, cron: &Cron) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn update(conn: &mut Conn, cron: &Cron) -> Result<(), StoreError> {
+    query(
         "UPDATE wurker_cron SET slug = ?, name = ?, cron = ?, overrun = ? \
          WHERE id = ? AND app_id = ?",
     )
@@ -86,15 +81,15 @@ pub async fn update(conn: &mut Conn, cron: &Cron) -> Result<(), sqlx::Error> {
     .bind(&cron.cron)
     .bind(cron.overrun)
     .bind(cron.id)
-    .bind(uuid_bytes(cron.app_id))
+    .bind(cron.app_id)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Deletes a Cron; the caller has checked that no Bee uses it.
-pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM wurker_cron WHERE id = ?")
+/// Deletes a Crons; the caller has checked that no Bee uses it.
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    query("DELETE FROM wurker_cron WHERE id = ?")
         .bind(id)
         .execute(conn)
         .await?;
