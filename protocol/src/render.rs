@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::model::{Bee, Command, Cron, CronField, HiveEntry, Overview, RuntimeBee, RuntimeCron};
+use crate::runtime::RunSummary;
 
 /// `wurk show command`: an array of Commands.
 pub fn commands(commands: &[Command]) -> Value {
@@ -167,6 +168,24 @@ fn hive_item(entry: &HiveEntry) -> Value {
         "runcount": entry.runcount,
         "timestamp": entry.timestamp,
     })
+}
+
+/// `wurk run` and `wurk kill`: one object per run, in the order the runs were named.
+pub fn runs(runs: &[RunSummary]) -> Value {
+    Value::Array(
+        runs.iter()
+            .map(|run| {
+                json!({
+                    "bee_slug": run.bee_slug,
+                    "run_id": run.run_id,
+                    "pid": run.pid,
+                    "status": run.status,
+                    "exit_code": run.exit_code,
+                    "duration": run.duration,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// A duration written as the original wrote it (Python's timedelta text):

@@ -64,6 +64,8 @@ pub enum Command {
     Edit(EditArgs),
     /// Kill Wurker Bees
     Kill(KillArgs),
+    /// Show the output of a Bee's run
+    Logs(LogsArgs),
     /// Remove Wurker definitions
     Remove(RemoveArgs),
     /// Report on Wurker Bees
@@ -261,6 +263,26 @@ pub struct RunArgs {
     /// Filter by slug (only: cron, bee)
     #[arg(long, value_name = "TEXT")]
     pub slug: Option<String>,
+
+    /// Wait for the runs to end; exit 0 only if every run completed
+    #[arg(long)]
+    pub wait: bool,
+}
+
+/// `wurk logs BEE`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The Bee whose run to show
+    #[arg(value_name = "BEE")]
+    pub bee: String,
+
+    /// The run (its report id); default: the Bee's latest run
+    #[arg(long, value_name = "ID")]
+    pub run: Option<i64>,
+
+    /// Keep printing the run's output as it comes, until the run ends
+    #[arg(short, long)]
+    pub follow: bool,
 }
 
 /// The targets of `wurk run`.

@@ -90,9 +90,36 @@ impl Connection {
 
     async fn exchange(&mut self, request: &Request) -> anyhow::Result<Response> {
         self.send(request).await?;
-        let reply = within(REPLY_TIMEOUT, "no answer", self.receive::<Response>()).await?;
+        let reply = match waits_for_runs(request) {
+            true => self.receive::<Response>().await?,
+            false => within(REPLY_TIMEOUT, "no answer", self.receive::<Response>()).await?,
+        };
         tracing::trace!(reply = reply.kind(), "reply received");
         Ok(reply)
+    }
+
+    /// Sends a request whose answer is a stream (a log), handing each response but the last
+    /// to `each`, until `Done`.
+    ///
+    /// # Errors
+    /// The daemon's error reply, an error from `each`, or a broken connection.
+    pub async fn stream(
+        &mut self,
+        request: &Request,
+        mut each: impl FnMut(Response) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.send(request).await?;
+        loop {
+            let response = self
+                .receive::<Response>()
+                .await
+                .with_context(|| format!("talking to wurkerd at {}", self.socket.display()))?;
+            match response {
+                Response::Done => return Ok(()),
+                Response::Error(error) => return Err(error.into()),
+                other => each(other)?,
+            }
+        }
     }
 
     async fn send<T: serde::Serialize>(&mut self, message: &T) -> anyhow::Result<()> {
@@ -107,6 +134,15 @@ impl Connection {
         };
         Ok(codec::decode(&frame)?)
     }
+}
+
+/// Whether the answer to a request comes only when runs end (`run --wait`, `kill`), which
+/// may take longer than any fixed limit.
+fn waits_for_runs(request: &Request) -> bool {
+    matches!(
+        request,
+        Request::Run { wait: true, .. } | Request::Kill { .. }
+    )
 }
 
 /// Awaits a step of the conversation, failing with `missing` when it takes longer than `limit`.
@@ -172,5 +208,26 @@ pub fn call(endpoint: &Endpoint, request: &Request) -> anyhow::Result<Response> 
     runtime.block_on(async {
         let mut connection = Connection::open(endpoint).await?;
         connection.call(request).await
+    })
+}
+
+/// Sends one request whose answer is a stream and hands each piece to `each`; see
+/// [`Connection::stream`].
+///
+/// # Errors
+/// As [`Connection::open`] and [`Connection::stream`].
+pub fn stream(
+    endpoint: &Endpoint,
+    request: &Request,
+    each: impl FnMut(Response) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let mut connection = Connection::open(endpoint).await?;
+        connection.stream(request, each).await
     })
 }

@@ -7,6 +7,7 @@ mod db;
 
 use std::path::PathBuf;
 
+use chrono_tz::Tz;
 use protocol::home::{DEFAULT_SOCKET, Layout};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -14,6 +15,8 @@ use uuid::Uuid;
 pub use db::{ConfigDb, Secret, ServerDb, ServerKind, Tls, TlsMode};
 
 use db::RawDb;
+
+use crate::runtime::settings::{RawRuntime, RuntimeSettings};
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +44,7 @@ struct RawFile {
     local_db: RawDb,
     remote_db: RawDb,
     daemon: RawDaemon,
+    runtime: RawRuntime,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +57,8 @@ struct RawWurker {
     loglevel: String,
     is_queen: bool,
     debug: bool,
+    timezone: String,
+    python: String,
 }
 
 impl Default for RawWurker {
@@ -65,6 +71,8 @@ impl Default for RawWurker {
             loglevel: "info".into(),
             is_queen: true,
             debug: false,
+            timezone: "UTC".into(),
+            python: "python3".into(),
         }
     }
 }
@@ -115,6 +123,12 @@ pub struct Config {
     pub socket: PathBuf,
     /// A group whose members may use the socket besides the daemon's user and root.
     pub socket_group: Option<String>,
+    /// The time zone cron expressions are evaluated in.
+    pub timezone: Tz,
+    /// The Python interpreter that runs PyBees.
+    pub python: String,
+    /// How runs are stopped, restarted, logged and recovered.
+    pub runtime: RuntimeSettings,
 }
 
 const LOGLEVELS: [&str; 6] = ["trace", "debug", "info", "warning", "error", "critical"];
@@ -178,6 +192,24 @@ impl Config {
             .map_err(|(key, message)| invalid(key, message))?;
         let config_db = db::config_db(&layout.home, &layout.data, &raw.remote_db, &raw.local_db)
             .map_err(|(key, message)| invalid(key, message))?;
+        let timezone: Tz = raw.wurker.timezone.trim().parse().map_err(|_| {
+            invalid(
+                "wurker.timezone",
+                format!(
+                    "unknown time zone \"{}\"; use an IANA name such as \"UTC\" or \
+                     \"Europe/Paris\"",
+                    raw.wurker.timezone
+                ),
+            )
+        })?;
+        if raw.wurker.python.trim().is_empty() {
+            return Err(invalid(
+                "wurker.python",
+                "must name a Python interpreter, such as \"python3\"".to_string(),
+            ));
+        }
+        let runtime = RuntimeSettings::validate(raw.runtime)
+            .map_err(|(key, message)| invalid(key, message))?;
         let socket = match raw.daemon.socket.as_str() {
             "" => layout.home.join(DEFAULT_SOCKET),
             socket => layout.home.join(socket),
@@ -196,6 +228,9 @@ impl Config {
             local_db,
             socket,
             socket_group: Some(raw.daemon.socket_group).filter(|group| !group.is_empty()),
+            timezone,
+            python: raw.wurker.python,
+            runtime,
         })
     }
 }

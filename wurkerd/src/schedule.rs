@@ -6,7 +6,8 @@
 //! front for seconds, and the macros `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`,
 //! `@midnight` and `@hourly`.
 
-use chrono::{DateTime, TimeZone};
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
 
@@ -60,6 +61,27 @@ impl Schedule {
         let first = self.next_after(now)?;
         let second = self.next_after(&first)?;
         Some(timeout_for_interval((second - first).num_seconds()))
+    }
+}
+
+impl Schedule {
+    /// The first fire time strictly after `time`, reading the expression in time zone `tz`
+    /// (daylight saving gaps and repeats as cronie handles them: a fixed time that falls in a
+    /// gap fires at the end of the gap, a fixed time that repeats fires once, and intervals run
+    /// through both).
+    pub fn next_in(&self, tz: Tz, time: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.next_after(&time.with_timezone(&tz))
+            .map(|next| next.with_timezone(&Utc))
+    }
+
+    /// The timeout of a run started at fire time `fire`: the rule of [`Schedule::timeout_secs`]
+    /// applied to the interval until the following fire time.
+    pub fn timeout_after_fire(&self, tz: Tz, fire: DateTime<Utc>) -> Option<std::time::Duration> {
+        let next = self.next_in(tz, fire)?;
+        let secs = timeout_for_interval((next - fire).num_seconds().max(1));
+        Some(std::time::Duration::from_secs(
+            u64::try_from(secs).unwrap_or(1),
+        ))
     }
 }
 
@@ -121,6 +143,50 @@ mod tests {
             let next = schedule.next_after(&at("2026-12-03T10:00:00Z")).unwrap();
             assert_eq!(next, at("2026-12-06T09:00:00Z"), "{expression}");
         }
+    }
+
+    #[test]
+    fn daylight_saving_follows_cronie() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        // 2026-03-29: clocks go from 02:00 to 03:00 in Paris (01:00 UTC).
+        let fixed = Schedule::parse("30 2 * * *").unwrap();
+        let next = fixed.next_in(paris, at("2026-03-28T23:00:00Z")).unwrap();
+        assert_eq!(
+            next,
+            at("2026-03-29T01:00:00Z"),
+            "a fixed time in the gap runs after it"
+        );
+        // 2026-10-25: clocks go back from 03:00 to 02:00 (01:00 UTC); 02:30 happens twice.
+        let first = fixed.next_in(paris, at("2026-10-24T23:00:00Z")).unwrap();
+        assert_eq!(first, at("2026-10-25T00:30:00Z"));
+        let again = fixed.next_in(paris, first).unwrap();
+        assert_eq!(
+            again,
+            at("2026-10-26T01:30:00Z"),
+            "a fixed time that repeats runs once"
+        );
+        let hourly = Schedule::parse("30 * * * *").unwrap();
+        let both = hourly.next_in(paris, at("2026-10-25T00:30:00Z")).unwrap();
+        assert_eq!(
+            both,
+            at("2026-10-25T01:30:00Z"),
+            "an interval runs in the repeated hour"
+        );
+    }
+
+    #[test]
+    fn timeouts_count_from_the_fire_time() {
+        let utc: Tz = "UTC".parse().unwrap();
+        let schedule = Schedule::parse("*/5 * * * * *").unwrap();
+        let timeout = schedule.timeout_after_fire(utc, at("2026-12-03T10:00:05Z"));
+        assert_eq!(timeout, Some(std::time::Duration::from_secs(4)));
+        let daily = Schedule::parse("0 9 * * 1-5").unwrap();
+        // Friday 09:00 to Monday 09:00: three days less a minute.
+        let timeout = daily.timeout_after_fire(utc, at("2026-12-04T09:00:00Z"));
+        assert_eq!(
+            timeout,
+            Some(std::time::Duration::from_secs(3 * 86_400 - 60))
+        );
     }
 
     #[test]

@@ -49,7 +49,11 @@ pub enum ConfigCommand {
 #[derive(Debug, Args)]
 pub struct ControlArgs {
     /// What to do
-    #[arg(value_enum, value_name = "reload|pause", hide_possible_values = true)]
+    #[arg(
+        value_enum,
+        value_name = "reload|pause|resume",
+        hide_possible_values = true
+    )]
     pub action: ControlAction,
 
     /// Slugs or ID of drone(s) to control (repeatable)
@@ -62,6 +66,7 @@ pub struct ControlArgs {
 pub enum ControlAction {
     Reload,
     Pause,
+    Resume,
 }
 
 /// The two databases `init` and `seed` may be limited to.

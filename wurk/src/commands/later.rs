@@ -5,34 +5,17 @@
 use anyhow::bail;
 
 use super::refuse_drones;
+use crate::cli::ReportArgs;
 use crate::cli::admin::{
     AdminCommand, ConfigCommand, ExtractCommand, ServiceCommand, StingerCommand,
 };
-use crate::cli::{KillArgs, ReportArgs};
 
-/// The part that brings `kill`, `run`, `report`, `admin control` and `admin status`.
+/// The part that brings `report` and `admin status`.
 const RUNTIME: &str = "the Wurker runtime (scheduler, supervisor, Hive and reports)";
 /// The part that brings `admin init`, `admin seed`, `admin stinger` and `admin config`.
 const STINGERS: &str = "stingers, seeds and config management";
 /// The part that brings `admin service`.
 const SERVICES: &str = "service file generation";
-
-/// `wurk kill`.
-///
-/// # Errors
-/// Always: `--drone`, or the command is not provided yet.
-pub fn kill(args: &KillArgs) -> anyhow::Result<()> {
-    refuse_drones(&args.drone)?;
-    not_yet("kill", RUNTIME)
-}
-
-/// `wurk run`.
-///
-/// # Errors
-/// Always: the command is not provided yet.
-pub fn run() -> anyhow::Result<()> {
-    not_yet("run", RUNTIME)
-}
 
 /// `wurk report`.
 ///
@@ -49,10 +32,8 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
 /// Always: `--drone`, or the command is not provided yet.
 pub fn admin(command: &AdminCommand) -> anyhow::Result<()> {
     match command {
-        AdminCommand::Control(args) => {
-            refuse_drones(&args.drone)?;
-            not_yet("admin control", RUNTIME)
-        }
+        // Dispatched to `commands::control` before reaching here.
+        AdminCommand::Control(args) => refuse_drones(&args.drone),
         AdminCommand::Status(args) => {
             refuse_drones(&args.drone)?;
             not_yet("admin status", RUNTIME)

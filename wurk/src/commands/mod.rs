@@ -3,9 +3,12 @@
 //! module holds what they share: the way to the daemon and the checks on its answers.
 
 pub mod add;
+pub mod control;
 pub mod edit;
 pub mod later;
+pub mod logs;
 pub mod remove;
+pub mod runs;
 pub mod show;
 
 use std::path::PathBuf;
@@ -39,6 +42,19 @@ impl DaemonFlags {
         tracing::debug!(socket.path = %endpoint.socket.display(), "daemon endpoint");
         client::call(&endpoint, request)
     }
+
+    /// Finds the daemon and makes a request whose answer is a stream.
+    ///
+    /// # Errors
+    /// As [`DaemonFlags::call`], or an error from `each`.
+    pub fn stream(
+        &self,
+        request: &Request,
+        each: impl FnMut(Response) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let endpoint = Endpoint::resolve(self.home.as_deref(), self.socket.as_deref())?;
+        client::stream(&endpoint, request, each)
+    }
 }
 
 /// Carries out one parsed command.
@@ -51,9 +67,13 @@ pub fn run(command: Command, daemon: &DaemonFlags) -> anyhow::Result<()> {
         Command::Add(args) => add::run(&args, daemon),
         Command::Edit(args) => edit::run(&args, daemon),
         Command::Remove(args) => remove::run(&args, daemon),
-        Command::Kill(args) => later::kill(&args),
-        Command::Run(_) => later::run(),
+        Command::Kill(args) => runs::kill(&args, daemon),
+        Command::Run(args) => runs::run(&args, daemon),
+        Command::Logs(args) => logs::run(&args, daemon),
         Command::Report(args) => later::report(&args),
+        Command::Admin(crate::cli::admin::AdminCommand::Control(args)) => {
+            control::run(&args, daemon)
+        }
         Command::Admin(admin) => later::admin(&admin),
     }
 }

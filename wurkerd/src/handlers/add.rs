@@ -37,6 +37,10 @@ pub async fn add(ctx: &Context, kind: DefKind, json: &str) -> Outcome<Response> 
         DefKind::Ondemand => ondemand::add(&mut tx, app_id, value).await?,
     }
     tx.commit().await?;
+    match kind {
+        DefKind::Ondemand => ctx.runtime.queue_changed().await,
+        _ => ctx.runtime.defs_changed().await,
+    }
     Ok(Response::Done)
 }
 

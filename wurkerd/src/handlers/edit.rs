@@ -59,6 +59,7 @@ pub async fn edit(ctx: &Context, kind: DefKind, key: &str, json: &str) -> Outcom
         }
     }
     tx.commit().await?;
+    ctx.runtime.defs_changed().await;
     Ok(Response::Done)
 }
 

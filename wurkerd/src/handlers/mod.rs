@@ -4,20 +4,29 @@
 
 mod add;
 mod bee_refs;
+mod control;
 mod edit;
+pub mod logs;
 mod ondemand;
 mod overview;
 mod remove;
+mod runs;
 mod show;
 
 use protocol::{ErrorCode, ErrorReply, Request, Response};
 
+use crate::hive::LiveLogs;
+use crate::runtime::Runtime;
 use crate::store::{Store, StoreError};
 
-/// What handlers share: the databases, and later the runtime.
+/// What handlers share: the databases, the runtime, and the logs of the runs going now.
 #[derive(Debug, Clone)]
 pub struct Context {
     pub store: Store,
+    pub runtime: Runtime,
+    pub logs: LiveLogs,
+    /// The home's `data/`, where run logs are.
+    pub data: std::path::PathBuf,
 }
 
 /// Why a handler failed: an answer for the client, or a storage failure to sort.
@@ -53,15 +62,16 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
         Request::Add { kind, json } => add::add(ctx, kind, &json).await,
         Request::Edit { kind, key, json } => edit::edit(ctx, kind, &key, &json).await,
         Request::Remove { kind, key } => remove::remove(ctx, kind, &key).await,
-        Request::Run { .. }
-        | Request::Kill { .. }
-        | Request::Report(_)
-        | Request::Status
-        | Request::Control(_)
-        | Request::Logs { .. } => Err(Failure::Reply(ErrorReply::new(
-            ErrorCode::Unsupported,
-            "this daemon does not run Bees yet",
-        ))),
+        Request::Run { target, slug, wait } => runs::run(ctx, target, slug, wait).await,
+        Request::Kill { target, slug } => runs::kill(ctx, target, slug).await,
+        Request::Control(action) => control::control(ctx, action).await,
+        // Logs are streamed by the connection itself; see `logs::stream`.
+        Request::Logs { .. } | Request::Report(_) | Request::Status => {
+            Err(Failure::Reply(ErrorReply::new(
+                ErrorCode::Unsupported,
+                "this request is not available in this daemon",
+            )))
+        }
     };
     match outcome {
         Ok(response) => response,
@@ -70,7 +80,7 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
     }
 }
 
-fn store_failure(err: &StoreError) -> ErrorReply {
+pub(crate) fn store_failure(err: &StoreError) -> ErrorReply {
     match err {
         StoreError::Conflict { .. } => {
             ErrorReply::conflict("that slug is already in use on this node")

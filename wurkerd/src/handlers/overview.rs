@@ -2,6 +2,7 @@
 //! them, with its runtime form (argv or module, derived timeout, next fire time).
 
 use chrono::{SecondsFormat, Utc};
+use chrono_tz::Tz;
 use protocol::Response;
 use protocol::model::{Bee, ClassifiedBee, CronField, Overview, RuntimeBee, RuntimeCron, Section};
 
@@ -14,6 +15,8 @@ pub async fn show(ctx: &Context) -> Outcome<Response> {
     let all = bees::list(&mut conn, ctx.store.app_id, None).await?;
     let queued = queue::list(&mut conn, ctx.store.app_id).await?;
     drop(conn);
+    let snapshot = ctx.runtime.snapshot().await;
+    let tz = ctx.runtime.timezone();
 
     let mut classified = Vec::new();
     for bee in &all {
@@ -24,21 +27,26 @@ pub async fn show(ctx: &Context) -> Outcome<Response> {
                 group: "ondemand".into(),
                 bee: RuntimeBee {
                     args,
-                    ..runtime(bee, RuntimeCron::Unscheduled, None)
+                    ..runtime(bee, RuntimeCron::Unscheduled, None, tz)
                 },
             });
         }
-        classified.push(classify(bee));
+        let mut entry = classify(bee, tz);
+        entry.bee.next_run = snapshot
+            .next_fires
+            .get(&bee.id)
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, false));
+        classified.push(entry);
     }
     Ok(Response::Overview(Overview {
         bees: classified,
-        hive: Vec::new(),
+        hive: snapshot.hive,
     }))
 }
 
 /// Files a Bee by its Cron: none → orphaned, disabled → disabled, no expression →
 /// supervised, else scheduled.
-fn classify(bee: &Bee) -> ClassifiedBee {
+fn classify(bee: &Bee, tz: Tz) -> ClassifiedBee {
     let group = bee.cron_slug.clone().unwrap_or_else(|| "orphaned".into());
     let (section, cron) = match &bee.cron {
         None => (Section::Orphaned, RuntimeCron::Unscheduled),
@@ -59,12 +67,12 @@ fn classify(bee: &Bee) -> ClassifiedBee {
     ClassifiedBee {
         section,
         group,
-        bee: runtime(bee, cron, schedule),
+        bee: runtime(bee, cron, schedule, tz),
     }
 }
 
-fn runtime(bee: &Bee, cron: RuntimeCron, schedule: Option<Schedule>) -> RuntimeBee {
-    let now = Utc::now();
+fn runtime(bee: &Bee, cron: RuntimeCron, schedule: Option<Schedule>, tz: Tz) -> RuntimeBee {
+    let now = Utc::now().with_timezone(&tz);
     let command = bee
         .command
         .as_ref()
@@ -89,9 +97,6 @@ fn runtime(bee: &Bee, cron: RuntimeCron, schedule: Option<Schedule>) -> RuntimeB
         enabled: bee.enabled,
         quiet_restart: bee.quiet_restart,
         timeout: schedule.as_ref().and_then(|s| s.timeout_secs(&now)),
-        next_run: schedule
-            .as_ref()
-            .and_then(|s| s.next_after(&now))
-            .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, false)),
+        next_run: None,
     }
 }

@@ -9,6 +9,7 @@ use crate::store::{bees, commands, crons, queue};
 pub async fn remove(ctx: &Context, kind: DefKind, key: &str) -> Outcome<Response> {
     let app_id = ctx.store.app_id;
     let mut tx = ctx.store.write.begin().await?;
+    let mut dequeued = None;
     match kind {
         DefKind::Command => {
             let found = commands::find(&mut tx, app_id, key)
@@ -53,10 +54,16 @@ pub async fn remove(ctx: &Context, kind: DefKind, key: &str) -> Outcome<Response
                 return Err(ErrorReply::not_found(format!("Bee not queued: '{key}'")).into());
             }
             queue::delete(&mut tx, row.id).await?;
+            dequeued = Some(row.id);
             tracing::info!(bee.slug = %key, "ondemand run dequeued");
         }
     }
     tx.commit().await?;
+    match dequeued {
+        // A run of the item in progress stops: the operator took the item back.
+        Some(bee_id) => drop(ctx.runtime.dequeue(bee_id).await),
+        None => ctx.runtime.defs_changed().await,
+    }
     Ok(Response::Done)
 }
 

@@ -39,16 +39,36 @@ pub async fn run(stream: Stream, ctx: Context, shutdown: CancellationToken, id: 
                 break;
             }
         };
+        if let Request::Logs { bee, run, follow } = request {
+            let mut responses = handlers::logs::stream(&ctx, bee, run, follow);
+            while let Some(response) = responses.recv().await {
+                if !send(&mut framed, &response).await {
+                    return;
+                }
+            }
+            continue;
+        }
         let response = answer(&ctx, request).await;
-        let Ok(bytes) = codec::encode(&response) else {
-            tracing::error!("a response could not be encoded; closing the connection");
-            break;
-        };
-        if let Err(err) = framed.send(bytes).await {
-            tracing::debug!(error = %err, "client went away before its answer");
+        if !send(&mut framed, &response).await {
             break;
         }
     }
+}
+
+/// Sends one response; false when the connection is no longer usable.
+async fn send(
+    framed: &mut Framed<Stream, tokio_util::codec::LengthDelimitedCodec>,
+    response: &Response,
+) -> bool {
+    let Ok(bytes) = codec::encode(response) else {
+        tracing::error!("a response could not be encoded; closing the connection");
+        return false;
+    };
+    if let Err(err) = framed.send(bytes).await {
+        tracing::debug!(error = %err, "client went away before its answer");
+        return false;
+    }
+    true
 }
 
 #[tracing::instrument(name = "request", skip_all, fields(request = request_name(&request)))]

@@ -54,11 +54,14 @@ pub mod crons;
 pub mod dialect;
 mod error;
 mod health;
+pub mod hive;
 mod open;
+pub mod plans;
 mod pool;
 mod query;
 pub mod queue;
 mod row;
+pub mod runs;
 mod value;
 
 use anyhow::{Context, Result};
