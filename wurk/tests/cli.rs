@@ -113,17 +113,6 @@ fn no_daemon_in_home_says_how_to_start_it() {
 }
 
 #[test]
-fn kill_says_which_part_provides_it() {
-    let out = wurk(&["kill"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "Error: 'wurk kill' is not available yet: it comes with the Wurker runtime \
-         (scheduler, supervisor, Hive and reports)\n"
-    );
-}
-
-#[test]
 fn drone_is_refused() {
     let out = wurk(&["show", "bee", "-d", "drone1"]);
     assert_eq!(out.status.code(), Some(1));

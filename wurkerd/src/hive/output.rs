@@ -301,10 +301,8 @@ impl Tail {
     fn push(&mut self, bytes: &[u8]) {
         for piece in bytes.split_inclusive(|byte| *byte == b'\n') {
             self.partial.extend_from_slice(piece);
-            if piece.ends_with(b"\n") {
-                let line = std::mem::take(&mut self.partial);
-                self.keep(line);
-            } else if self.partial.len() > TAIL_BYTES {
+            // A line ends at its newline, or when it grows past what the tail keeps anyway.
+            if piece.ends_with(b"\n") || self.partial.len() > TAIL_BYTES {
                 let line = std::mem::take(&mut self.partial);
                 self.keep(line);
             }

@@ -150,7 +150,8 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_key() {
-        let cases: [(fn(&mut RawRuntime), &str); 5] = [
+        type Change = fn(&mut RawRuntime);
+        let cases: [(Change, &str); 5] = [
             (|raw| raw.kill_grace = -1.0, "runtime.kill_grace"),
             (
                 |raw| raw.restart_backoff_max = 0.1,
