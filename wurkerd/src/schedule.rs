@@ -6,6 +6,9 @@
 //! front for seconds, and the macros `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`,
 //! `@midnight` and `@hourly`.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
@@ -64,7 +67,33 @@ impl Schedule {
     }
 }
 
+/// How many parsed expressions [`Schedule::parse_shared`] keeps.
+const SHARED_LIMIT: usize = 4096;
+
 impl Schedule {
+    /// As [`Schedule::parse`], remembering the outcome: many Bees share few expressions, and
+    /// parsing is what planning and `wurk show` would otherwise spend their time on.
+    ///
+    /// # Errors
+    /// As [`Schedule::parse`].
+    pub fn parse_shared(expression: &str) -> Result<Self, String> {
+        static SHARED: OnceLock<Mutex<HashMap<String, Result<Schedule, String>>>> = OnceLock::new();
+        let shared = SHARED.get_or_init(Mutex::default);
+        if let Ok(known) = shared.lock() {
+            if let Some(outcome) = known.get(expression) {
+                return outcome.clone();
+            }
+        }
+        let outcome = Self::parse(expression);
+        if let Ok(mut known) = shared.lock() {
+            if known.len() >= SHARED_LIMIT {
+                known.clear();
+            }
+            known.insert(expression.to_string(), outcome.clone());
+        }
+        outcome
+    }
+
     /// The first fire time strictly after `time`, reading the expression in time zone `tz`
     /// (daylight saving gaps and repeats as cronie handles them: a fixed time that falls in a
     /// gap fires at the end of the gap, a fixed time that repeats fires once, and intervals run

@@ -61,7 +61,7 @@ fn classify(bee: &Bee, tz: Tz) -> ClassifiedBee {
         section
     };
     let schedule = match &cron {
-        RuntimeCron::Expression(text) => Schedule::parse(text).ok(),
+        RuntimeCron::Expression(text) => Schedule::parse_shared(text).ok(),
         _ => None,
     };
     ClassifiedBee {

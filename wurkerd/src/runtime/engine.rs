@@ -110,6 +110,13 @@ impl Launch {
     }
 }
 
+/// What the runtime must read again.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Stale {
+    pub definitions: bool,
+    pub queue: bool,
+}
+
 /// The runtime's state.
 pub struct Engine {
     pub(super) hive: Arc<HiveContext>,
@@ -130,6 +137,8 @@ pub struct Engine {
     pub(super) queue: Vec<QueueItem>,
     pub(super) paused: bool,
     pub(super) stopping: bool,
+    /// What changed in the database and has not been read again yet.
+    pub(super) stale: Stale,
     next_key: RunKey,
     pub(super) events: mpsc::UnboundedSender<RunEvent>,
     events_in: mpsc::UnboundedReceiver<RunEvent>,
@@ -153,6 +162,7 @@ impl Engine {
             queue: Vec::new(),
             paused: false,
             stopping: false,
+            stale: Stale::default(),
             next_key: 1,
             events,
             events_in,
@@ -170,6 +180,9 @@ impl Engine {
         let mut sweep = tokio::time::interval_at(Instant::now() + SWEEP, SWEEP);
         sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            if orders.is_empty() {
+                self.catch_up().await;
+            }
             let wake = self.timers.next();
             tokio::select! {
                 biased;

@@ -13,10 +13,32 @@ use crate::runtime::{Order, Snapshot, Ticket};
 use crate::store::plans;
 
 impl Engine {
+    /// Carries out an order. Word of changed definitions or queue is noted and acted on once
+    /// no order waits (so a burst of changes costs one reading), or before any other order.
     pub(super) async fn on_order(&mut self, order: Order) {
         match order {
-            Order::DefsChanged => self.plan_again().await,
-            Order::QueueChanged => self.load_queue().await,
+            Order::DefsChanged => self.stale.definitions = true,
+            Order::QueueChanged => self.stale.queue = true,
+            other => {
+                self.catch_up().await;
+                self.on_request(other).await;
+            }
+        }
+    }
+
+    /// Reads again what changed since the last reading.
+    pub(super) async fn catch_up(&mut self) {
+        let stale = std::mem::take(&mut self.stale);
+        if stale.definitions {
+            self.plan_again().await;
+        } else if stale.queue {
+            self.load_queue().await;
+        }
+    }
+
+    async fn on_request(&mut self, order: Order) {
+        match order {
+            Order::DefsChanged | Order::QueueChanged => {}
             Order::Run {
                 target,
                 slug,

@@ -36,7 +36,7 @@ impl BeePlan {
         let when = match (&row.cron_slug, &row.cron) {
             (None, _) => When::Never,
             (Some(_), None) => When::Supervised,
-            (Some(_), Some(expression)) => match Schedule::parse(expression) {
+            (Some(_), Some(expression)) => match Schedule::parse_shared(expression) {
                 Ok(schedule) => When::Scheduled(Box::new(schedule)),
                 Err(why) => When::Broken(why),
             },
