@@ -5,12 +5,12 @@
 use anyhow::bail;
 
 use super::refuse_drones;
+use crate::cli::KillArgs;
 use crate::cli::admin::{
     AdminCommand, ConfigCommand, ExtractCommand, ServiceCommand, StingerCommand,
 };
-use crate::cli::{KillArgs, ReportArgs};
 
-/// The part that brings `kill`, `run`, `report`, `admin control` and `admin status`.
+/// The part that brings `kill`, `run`, `admin control` and `admin status`.
 const RUNTIME: &str = "the Wurker runtime (scheduler, supervisor, Hive and reports)";
 /// The part that brings `admin init`, `admin seed`, `admin stinger` and `admin config`.
 const STINGERS: &str = "stingers, seeds and config management";
@@ -32,15 +32,6 @@ pub fn kill(args: &KillArgs) -> anyhow::Result<()> {
 /// Always: the command is not provided yet.
 pub fn run() -> anyhow::Result<()> {
     not_yet("run", RUNTIME)
-}
-
-/// `wurk report`.
-///
-/// # Errors
-/// Always: `--drone`, or the command is not provided yet.
-pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
-    refuse_drones(&args.drone)?;
-    not_yet("report", RUNTIME)
 }
 
 /// `wurk admin ...`.

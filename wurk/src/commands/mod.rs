@@ -1,11 +1,13 @@
-//! What each command does, one module per command: `show`, `add`, `edit` and `remove` ask the
-//! daemon; the commands this release does not provide yet are answered by [`later`]. This
-//! module holds what they share: the way to the daemon and the checks on its answers.
+//! What each command does, one module per command: `show`, `add`, `edit`, `remove` and
+//! `report` ask the daemon; the commands this release does not provide yet are answered by
+//! [`later`]. This module holds what they share: the way to the daemon and the checks on its
+//! answers.
 
 pub mod add;
 pub mod edit;
 pub mod later;
 pub mod remove;
+pub mod report;
 pub mod show;
 
 use std::path::PathBuf;
@@ -53,7 +55,7 @@ pub fn run(command: Command, daemon: &DaemonFlags) -> anyhow::Result<()> {
         Command::Remove(args) => remove::run(&args, daemon),
         Command::Kill(args) => later::kill(&args),
         Command::Run(_) => later::run(),
-        Command::Report(args) => later::report(&args),
+        Command::Report(args) => report::run(&args, daemon),
         Command::Admin(admin) => later::admin(&admin),
     }
 }

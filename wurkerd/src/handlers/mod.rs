@@ -8,6 +8,7 @@ mod edit;
 mod ondemand;
 mod overview;
 mod remove;
+mod report;
 mod show;
 
 use protocol::{ErrorCode, ErrorReply, Request, Response};
@@ -53,9 +54,9 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
         Request::Add { kind, json } => add::add(ctx, kind, &json).await,
         Request::Edit { kind, key, json } => edit::edit(ctx, kind, &key, &json).await,
         Request::Remove { kind, key } => remove::remove(ctx, kind, &key).await,
+        Request::Report(query) => report::report(ctx, query).await,
         Request::Run { .. }
         | Request::Kill { .. }
-        | Request::Report(_)
         | Request::Status
         | Request::Control(_)
         | Request::Logs { .. } => Err(Failure::Reply(ErrorReply::new(

@@ -10,7 +10,9 @@ pub mod commands;
 pub mod control;
 pub mod crons;
 pub mod queue;
+pub mod reports;
 mod rows;
+pub mod timestamps;
 
 use std::path::Path;
 use std::str::FromStr;
