@@ -6,5 +6,7 @@ mod fixtures;
 mod frames;
 mod homes;
 mod lifecycle;
+mod report;
+mod report_rows;
 mod scenarios;
 mod validation;
