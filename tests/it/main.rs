@@ -2,11 +2,12 @@
 //! drives it with the real `wurk`, so the tests are independent and run in parallel.
 
 mod classify;
+mod config_db;
 mod fixtures;
 mod frames;
 mod homes;
 mod lifecycle;
 mod report;
-mod report_rows;
 mod scenarios;
+mod status;
 mod validation;

@@ -6,8 +6,8 @@
 use serde_json::{Value, json};
 use wurker_e2e::Daemon;
 
+use crate::config_db::{ConfigDb, Ids, Table, add_definitions, runs};
 use crate::fixtures::{keys, rows};
-use crate::report_rows::{ConfigDb, Ids, Table, add_definitions, runs};
 
 /// Key order of one report row (reference §4.4).
 const ROW_KEYS: [&str; 15] = [

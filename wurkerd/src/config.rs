@@ -116,9 +116,40 @@ pub struct Config {
     pub config_db: PathBuf,
     /// The SQLite file holding this node's local state (the Hive, UI users).
     pub local_db: PathBuf,
+    /// The `[remote_db]` and `[local_db]` tables as `admin status` shows them.
+    pub config_db_settings: DbSettings,
+    pub local_db_settings: DbSettings,
     pub socket: PathBuf,
     /// A group whose members may use the socket besides the daemon's user and root.
     pub socket_group: Option<String>,
+}
+
+/// What a `[local_db]` or `[remote_db]` table says, for display. The password itself is not
+/// kept here, only whether one is set, so that no status output can carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbSettings {
+    /// `sqlite` when the table leaves it empty.
+    pub dbdriver: String,
+    pub hostname: String,
+    pub username: String,
+    pub has_password: bool,
+    pub port: i64,
+}
+
+impl DbSettings {
+    fn from_raw(db: &RawDb) -> Self {
+        let dbdriver = match db.dbdriver.as_str() {
+            "" => "sqlite",
+            other => other,
+        };
+        Self {
+            dbdriver: dbdriver.to_string(),
+            hostname: db.hostname.clone(),
+            username: db.username.clone(),
+            has_password: !db.password.is_empty(),
+            port: db.port,
+        }
+    }
 }
 
 const LOGLEVELS: [&str; 6] = ["trace", "debug", "info", "warning", "error", "critical"];
@@ -198,6 +229,8 @@ impl Config {
             domain: raw.ui.domain,
             config_db,
             local_db,
+            config_db_settings: DbSettings::from_raw(&raw.remote_db),
+            local_db_settings: DbSettings::from_raw(&raw.local_db),
             socket,
             socket_group: Some(raw.daemon.socket_group).filter(|group| !group.is_empty()),
         })
@@ -282,6 +315,16 @@ mod tests {
             PathBuf::from("/srv/wurker/data/wurkerd.sock")
         );
         assert_eq!(config.slug, "wurker");
+    }
+
+    #[test]
+    fn db_settings_keep_no_password() {
+        let text =
+            default_file(Uuid::new_v4()).replacen("password = \"\"", "password = \"hunter2\"", 2);
+        let config = Config::parse(&layout(), &text).unwrap();
+        assert!(config.config_db_settings.has_password);
+        assert_eq!(config.config_db_settings.dbdriver, "sqlite");
+        assert!(!format!("{config:?}").contains("hunter2"));
     }
 
     #[test]

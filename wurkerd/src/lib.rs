@@ -6,11 +6,14 @@ pub mod config;
 mod defs;
 mod handlers;
 pub mod home;
+pub mod host;
 mod input;
 pub mod ipc;
 pub mod logging;
 pub mod schedule;
 pub mod store;
+
+use std::sync::Arc;
 
 use anyhow::Result;
 use interprocess::local_socket::tokio::Listener;
@@ -43,6 +46,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
     };
     let ctx = Context {
         store: store.clone(),
+        config: Arc::new(config),
     };
     let tasks = TaskTracker::new();
     ipc::serve(

@@ -10,7 +10,7 @@ use crate::cli::admin::{
     AdminCommand, ConfigCommand, ExtractCommand, ServiceCommand, StingerCommand,
 };
 
-/// The part that brings `kill`, `run`, `admin control` and `admin status`.
+/// The part that brings `kill`, `run` and `admin control`.
 const RUNTIME: &str = "the Wurker runtime (scheduler, supervisor, Hive and reports)";
 /// The part that brings `admin init`, `admin seed`, `admin stinger` and `admin config`.
 const STINGERS: &str = "stingers, seeds and config management";
@@ -44,10 +44,8 @@ pub fn admin(command: &AdminCommand) -> anyhow::Result<()> {
             refuse_drones(&args.drone)?;
             not_yet("admin control", RUNTIME)
         }
-        AdminCommand::Status(args) => {
-            refuse_drones(&args.drone)?;
-            not_yet("admin status", RUNTIME)
-        }
+        // `commands::run` hands this one to `commands::status`; it never reaches here.
+        AdminCommand::Status(_) => bail!("'wurk admin status' was routed to the wrong place"),
         AdminCommand::Config(config) => not_yet(config_path(config), STINGERS),
         AdminCommand::Init(_) => not_yet("admin init", STINGERS),
         AdminCommand::Seed(_) => not_yet("admin seed", STINGERS),

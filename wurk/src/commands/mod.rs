@@ -1,7 +1,7 @@
-//! What each command does, one module per command: `show`, `add`, `edit`, `remove` and
-//! `report` ask the daemon; the commands this release does not provide yet are answered by
-//! [`later`]. This module holds what they share: the way to the daemon and the checks on its
-//! answers.
+//! What each command does, one module per command: `show`, `add`, `edit`, `remove`, `report`
+//! and `admin status` ask the daemon; the commands this release does not provide yet are
+//! answered by [`later`]. This module holds what they share: the way to the daemon and the
+//! checks on its answers.
 
 pub mod add;
 pub mod edit;
@@ -9,6 +9,7 @@ pub mod later;
 pub mod remove;
 pub mod report;
 pub mod show;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -17,6 +18,7 @@ use anyhow::{anyhow, bail};
 use protocol::{Request, Response};
 
 use crate::cli::Command;
+use crate::cli::admin::AdminCommand;
 use crate::client;
 use crate::endpoint::Endpoint;
 
@@ -56,6 +58,7 @@ pub fn run(command: Command, daemon: &DaemonFlags) -> anyhow::Result<()> {
         Command::Kill(args) => later::kill(&args),
         Command::Run(_) => later::run(),
         Command::Report(args) => report::run(&args, daemon),
+        Command::Admin(AdminCommand::Status(args)) => status::run(&args, daemon),
         Command::Admin(admin) => later::admin(&admin),
     }
 }

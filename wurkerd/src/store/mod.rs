@@ -12,6 +12,7 @@ pub mod crons;
 pub mod queue;
 pub mod reports;
 mod rows;
+pub mod status;
 pub mod timestamps;
 
 use std::path::Path;
@@ -78,7 +79,7 @@ impl Store {
             .acquire()
             .await
             .context("connecting to the config database")?;
-        control::register(&mut conn, config)
+        control::register(&mut conn, config, crate::host::private_ipv4())
             .await
             .context("registering this node in the config database")?;
         Ok(store)

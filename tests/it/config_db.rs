@@ -1,5 +1,6 @@
-//! Run reports written straight into a daemon's config database (`data/wurker-remote.db`) the
-//! way Wurker 0.1 wrote them: `app_id` as 16 raw bytes, `created_at`/`updated_at` to the second,
+//! Rows written straight into a daemon's config database (`data/wurker-remote.db`) the way
+//! Wurker 0.1 wrote them, as the run reports and other nodes of a Colony sharing the database
+//! would be: `app_id` as 16 raw bytes, `created_at`/`updated_at` to the second,
 //! `hive_timestamp` to the microsecond, durations as floats, foreign keys not enforced. The
 //! daemon keeps running meanwhile; SQLite's WAL lets both use the file.
 
@@ -100,6 +101,46 @@ impl ConfigDb {
         self.runtime
             .block_on(sqlx::query(sql).bind(id).execute(&self.pool))
             .unwrap_or_else(|err| panic!("cannot delete {table:?} {id}: {err}"));
+    }
+
+    /// Registers another node in the shared database, as a Drone's Wurker 0.1 did: a control
+    /// row and a status row.
+    ///
+    /// # Panics
+    /// When a row cannot be written.
+    pub fn insert_node(&self, app_id: Uuid, slug: &str, private_ip: &str) {
+        let bytes = app_id.as_bytes().to_vec();
+        let control = sqlx::query(
+            "INSERT INTO wurker_control (app_id, seed, reload, pause) VALUES (?, 2, 1, 0)",
+        )
+        .bind(bytes.clone());
+        self.runtime
+            .block_on(control.execute(&self.pool))
+            .unwrap_or_else(|err| panic!("cannot write the control row of {slug}: {err}"));
+        let status = sqlx::query(
+            "INSERT INTO wurker_status (app_id, slug, name, is_queen, env, private_ip, \
+             public_ip, server_domain) VALUES (?, ?, ?, 0, 'production', ?, NULL, '')",
+        )
+        .bind(bytes)
+        .bind(slug)
+        .bind(slug.to_uppercase())
+        .bind(private_ip);
+        self.runtime
+            .block_on(status.execute(&self.pool))
+            .unwrap_or_else(|err| panic!("cannot write the status row of {slug}: {err}"));
+    }
+
+    /// The daemon's own `wurker_status` row: slug, env and private address.
+    ///
+    /// # Panics
+    /// When the row cannot be read or does not exist.
+    pub fn own_status(&self) -> (String, String, Option<String>) {
+        let query =
+            sqlx::query_as("SELECT slug, env, private_ip FROM wurker_status WHERE app_id = ?")
+                .bind(self.app_id.as_bytes().to_vec());
+        self.runtime
+            .block_on(query.fetch_one(&self.pool))
+            .unwrap_or_else(|err| panic!("cannot read this node's status row: {err}"))
     }
 }
 
