@@ -6,12 +6,15 @@ pub mod config;
 mod defs;
 mod handlers;
 pub mod home;
+pub mod host;
 mod input;
 pub mod ipc;
 pub mod logging;
 pub mod password;
 pub mod schedule;
 pub mod store;
+
+use std::sync::Arc;
 
 use anyhow::Result;
 use interprocess::local_socket::tokio::Listener;
@@ -44,6 +47,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
     };
     let ctx = Context {
         store: store.clone(),
+        config: Arc::new(config),
     };
     let tasks = TaskTracker::new();
     ipc::serve(

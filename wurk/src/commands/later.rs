@@ -5,12 +5,12 @@
 use anyhow::bail;
 
 use super::refuse_drones;
+use crate::cli::KillArgs;
 use crate::cli::admin::{
     AdminCommand, ConfigCommand, ExtractCommand, ServiceCommand, StingerCommand,
 };
-use crate::cli::{KillArgs, ReportArgs};
 
-/// The part that brings `kill`, `run`, `report`, `admin control` and `admin status`.
+/// The part that brings `kill`, `run` and `admin control`.
 const RUNTIME: &str = "the Wurker runtime (scheduler, supervisor, Hive and reports)";
 /// The part that brings `admin init`, `admin seed`, `admin stinger` and `admin config`.
 const STINGERS: &str = "stingers, seeds and config management";
@@ -34,15 +34,6 @@ pub fn run() -> anyhow::Result<()> {
     not_yet("run", RUNTIME)
 }
 
-/// `wurk report`.
-///
-/// # Errors
-/// Always: `--drone`, or the command is not provided yet.
-pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
-    refuse_drones(&args.drone)?;
-    not_yet("report", RUNTIME)
-}
-
 /// `wurk admin ...`.
 ///
 /// # Errors
@@ -53,10 +44,8 @@ pub fn admin(command: &AdminCommand) -> anyhow::Result<()> {
             refuse_drones(&args.drone)?;
             not_yet("admin control", RUNTIME)
         }
-        AdminCommand::Status(args) => {
-            refuse_drones(&args.drone)?;
-            not_yet("admin status", RUNTIME)
-        }
+        // `commands::run` hands this one to `commands::status`; it never reaches here.
+        AdminCommand::Status(_) => bail!("'wurk admin status' was routed to the wrong place"),
         AdminCommand::Config(config) => not_yet(config_path(config), STINGERS),
         AdminCommand::Init(_) => not_yet("admin init", STINGERS),
         AdminCommand::Seed(_) => not_yet("admin seed", STINGERS),

@@ -1,12 +1,15 @@
-//! What each command does, one module per command: `show`, `add`, `edit` and `remove` ask the
-//! daemon; the commands this release does not provide yet are answered by [`later`]. This
-//! module holds what they share: the way to the daemon and the checks on its answers.
+//! What each command does, one module per command: `show`, `add`, `edit`, `remove`, `report`
+//! and `admin status` ask the daemon; the commands this release does not provide yet are
+//! answered by [`later`]. This module holds what they share: the way to the daemon and the
+//! checks on its answers.
 
 pub mod add;
 pub mod edit;
 pub mod later;
 pub mod remove;
+pub mod report;
 pub mod show;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -15,6 +18,7 @@ use anyhow::{anyhow, bail};
 use protocol::{Request, Response};
 
 use crate::cli::Command;
+use crate::cli::admin::AdminCommand;
 use crate::client;
 use crate::endpoint::Endpoint;
 
@@ -53,7 +57,8 @@ pub fn run(command: Command, daemon: &DaemonFlags) -> anyhow::Result<()> {
         Command::Remove(args) => remove::run(&args, daemon),
         Command::Kill(args) => later::kill(&args),
         Command::Run(_) => later::run(),
-        Command::Report(args) => later::report(&args),
+        Command::Report(args) => report::run(&args, daemon),
+        Command::Admin(AdminCommand::Status(args)) => status::run(&args, daemon),
         Command::Admin(admin) => later::admin(&admin),
     }
 }

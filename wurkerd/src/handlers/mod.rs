@@ -8,16 +8,22 @@ mod edit;
 mod ondemand;
 mod overview;
 mod remove;
+mod report;
 mod show;
+mod status;
+
+use std::sync::Arc;
 
 use protocol::{ErrorCode, ErrorReply, Request, Response};
 
+use crate::config::Config;
 use crate::store::{Store, StoreError};
 
-/// What handlers share: the databases, and later the runtime.
+/// What handlers share: the databases, the node's configuration, and later the runtime.
 #[derive(Debug, Clone)]
 pub struct Context {
     pub store: Store,
+    pub config: Arc<Config>,
 }
 
 /// Why a handler failed: an answer for the client, or a storage failure to sort.
@@ -53,15 +59,14 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
         Request::Add { kind, json } => add::add(ctx, kind, &json).await,
         Request::Edit { kind, key, json } => edit::edit(ctx, kind, &key, &json).await,
         Request::Remove { kind, key } => remove::remove(ctx, kind, &key).await,
-        Request::Run { .. }
-        | Request::Kill { .. }
-        | Request::Report(_)
-        | Request::Status
-        | Request::Control(_)
-        | Request::Logs { .. } => Err(Failure::Reply(ErrorReply::new(
-            ErrorCode::Unsupported,
-            "this daemon does not run Bees yet",
-        ))),
+        Request::Report(query) => report::report(ctx, query).await,
+        Request::Status => status::status(ctx).await,
+        Request::Run { .. } | Request::Kill { .. } | Request::Control(_) | Request::Logs { .. } => {
+            Err(Failure::Reply(ErrorReply::new(
+                ErrorCode::Unsupported,
+                "this daemon does not run Bees yet",
+            )))
+        }
     };
     match outcome {
         Ok(response) => response,

@@ -9,5 +9,6 @@
 mod backends;
 mod legacy;
 mod outage;
+mod reports;
 mod sharing;
 mod story;
