@@ -4,13 +4,20 @@
 
 pub mod config;
 mod defs;
+mod files;
 mod handlers;
 pub mod home;
+pub mod init;
 mod input;
 pub mod ipc;
 pub mod logging;
 pub mod schedule;
+pub mod seed;
+pub mod settings;
+pub mod stinger;
 pub mod store;
+
+use std::sync::Arc;
 
 use anyhow::Result;
 use interprocess::local_socket::tokio::Listener;
@@ -21,6 +28,7 @@ use tokio_util::task::TaskTracker;
 use crate::config::Config;
 use crate::handlers::Context;
 use crate::ipc::PeerPolicy;
+use crate::settings::Settings;
 use crate::store::Store;
 
 /// Runs the daemon on a bound socket until `shutdown` is cancelled: opens the databases,
@@ -43,6 +51,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
     };
     let ctx = Context {
         store: store.clone(),
+        settings: Arc::new(Settings::new(config.clone())),
     };
     let tasks = TaskTracker::new();
     ipc::serve(

@@ -11,6 +11,8 @@ pub mod control;
 pub mod crons;
 pub mod queue;
 mod rows;
+pub mod seeds;
+pub mod users;
 
 use std::path::Path;
 use std::str::FromStr;

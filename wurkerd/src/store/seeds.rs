@@ -1,0 +1,49 @@
+//! What seeding needs beyond the definitions themselves: this node's seed level in
+//! `wurker_control.seed`, and removing everything seeded for this node.
+
+use uuid::Uuid;
+
+use crate::store::Conn;
+use crate::store::rows::uuid_bytes;
+
+/// The highest seed file number applied on this node, `-1` when none was.
+pub async fn level(conn: &mut Conn, app_id: Uuid) -> Result<i64, sqlx::Error> {
+    let level: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT seed FROM wurker_control WHERE app_id = ?")
+            .bind(uuid_bytes(app_id))
+            .fetch_optional(conn)
+            .await?;
+    Ok(level.flatten().unwrap_or(-1))
+}
+
+/// Records the seed level of this node (its control row exists from the daemon's start).
+pub async fn set_level(conn: &mut Conn, app_id: Uuid, level: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE wurker_control SET seed = ? WHERE app_id = ?")
+        .bind(level)
+        .bind(uuid_bytes(app_id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes this node's definitions, queue, kill requests and reports, and resets its seed
+/// level. Other nodes' rows in a shared database are untouched, and so are this node's
+/// control and status rows, which the running daemon needs.
+pub async fn drop_definitions(conn: &mut Conn, app_id: Uuid) -> Result<(), sqlx::Error> {
+    // Children before parents, so that the foreign keys hold at every step.
+    for table in [
+        "wurker_bee_report",
+        "wurker_queue",
+        "wurker_kill_queue",
+        "wurker_bee",
+        "wurker_cron",
+        "wurker_command",
+    ] {
+        let sql = format!("DELETE FROM {table} WHERE app_id = ?");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(uuid_bytes(app_id))
+            .execute(&mut *conn)
+            .await?;
+    }
+    set_level(conn, app_id, -1).await
+}
