@@ -266,7 +266,10 @@ fn responses() -> Vec<Response> {
             run_id: 3,
             bytes: b"hello\n".to_vec(),
         }),
-        Response::Lines(vec!["injected: etc/seeds/001_seed.json".into(), String::new()]),
+        Response::Lines(vec![
+            "injected: etc/seeds/001_seed.json".into(),
+            String::new(),
+        ]),
     ];
     for response in &all {
         match response {

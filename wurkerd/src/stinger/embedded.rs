@@ -17,7 +17,12 @@ pub type EmbeddedFile = (PathBuf, &'static [u8]);
 /// none when the default stinger has no such level.
 pub fn level(path: &Path) -> Vec<EmbeddedFile> {
     let mut files = Vec::new();
-    if let Some(dir) = DEFAULT_STINGER.get_dir(path) {
+    let dir = if path.as_os_str().is_empty() {
+        Some(&DEFAULT_STINGER)
+    } else {
+        DEFAULT_STINGER.get_dir(path)
+    };
+    if let Some(dir) = dir {
         collect(dir, dir.path(), &mut files);
     }
     files
@@ -74,5 +79,6 @@ mod tests {
         assert_eq!(local.len(), 1);
         assert_eq!(local[0].0, PathBuf::from("data/user.json"));
         assert!(level(Path::new("colony/drone1/local")).is_empty());
+        assert_eq!(level(Path::new("")).len(), 4);
     }
 }
