@@ -7,4 +7,5 @@ mod frames;
 mod homes;
 mod lifecycle;
 mod scenarios;
+mod stingers;
 mod validation;

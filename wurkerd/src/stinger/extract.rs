@@ -48,7 +48,10 @@ pub fn extract(layout: &Layout, request: &ExtractRequest) -> Result<Vec<String>,
     for (name, in_home, in_stinger) in chosen {
         let files = resource_files(&home, name, in_home, &manifest)?;
         for (source, relative) in files {
-            let dest = target.join(in_stinger).join(&relative);
+            let mut dest = target.join(in_stinger);
+            if !relative.as_os_str().is_empty() {
+                dest.push(&relative);
+            }
             copy(&source, &dest, name == "wurker.toml")?;
             count += 1;
             lines.push(format!(
@@ -99,8 +102,8 @@ fn resource_files(
 ) -> Result<Vec<(PathBuf, PathBuf)>, StingerError> {
     let place = home.join(in_home);
     if place.is_file() {
-        let file_name = PathBuf::from(place.file_name().unwrap_or_default());
-        return Ok(vec![(place, file_name)]);
+        // A single file: its place in the stinger is the resource's own path.
+        return Ok(vec![(place, PathBuf::new())]);
     }
     if !place.is_dir() {
         return Ok(Vec::new());

@@ -36,6 +36,7 @@ pub struct StingReport {
 enum Content {
     Disk(PathBuf),
     Embedded(&'static [u8]),
+    Prepared(Vec<u8>),
 }
 
 /// One file to place in the home, and the level it came from.
@@ -88,13 +89,14 @@ pub fn sting(
         source.slug,
         root.display()
     ));
-    let plan = gather(&root, &source.slug, node, env, &mut report)?;
+    let mut plan = gather(&root, &source.slug, node, env, &mut report)?;
+    prepare_config(layout, &mut plan, app_id)?;
     let label = format!(
         "{}/{} (node {node}, env {env})",
         root.display(),
         source.slug
     );
-    place(layout, &plan, &label, app_id, &mut report)?;
+    place(layout, &plan, &label, &mut report)?;
     report.lines.push(format!(
         "Done: {} injected, {} overwritten, {} skipped, {} removed, {} unchanged",
         report.injected, report.overwritten, report.skipped, report.removed, report.unchanged
@@ -204,7 +206,6 @@ fn place(
     layout: &Layout,
     plan: &BTreeMap<PathBuf, Candidate>,
     label: &str,
-    app_id: Uuid,
     report: &mut StingReport,
 ) -> Result<(), StingerError> {
     let old = Manifest::load(&layout.data)?;
@@ -218,7 +219,7 @@ fn place(
         .map_err(|err| StingerError::io(&layout.home, err))?;
     let mut outcome = Ok(());
     for (dest, candidate) in plan {
-        match place_one(&home, dest, candidate, &old, app_id, report) {
+        match place_one(&home, dest, candidate, &old, report) {
             Ok(true) => {
                 new.files.insert(dest.clone());
             }
@@ -247,17 +248,13 @@ fn place_one(
     dest: &Path,
     candidate: &Candidate,
     old: &Manifest,
-    app_id: Uuid,
     report: &mut StingReport,
 ) -> Result<bool, StingerError> {
     let path = home.join(dest);
     let shown = dest.display();
     let from = &candidate.level;
-    let mut bytes = read(&candidate.content)?;
+    let bytes = read(&candidate.content)?;
     let is_config = dest == Path::new(CONFIG);
-    if is_config {
-        bytes = Cow::Owned(keep_node_identity(&bytes, app_id, from)?);
-    }
     let current = std::fs::symlink_metadata(&path).ok();
     if let Some(meta) = &current {
         if !meta.is_file() {
@@ -305,10 +302,33 @@ fn place_one(
 fn read(content: &Content) -> Result<Cow<'static, [u8]>, StingerError> {
     match content {
         Content::Embedded(bytes) => Ok(Cow::Borrowed(bytes)),
+        Content::Prepared(bytes) => Ok(Cow::Owned(bytes.clone())),
         Content::Disk(path) => std::fs::read(path)
             .map(Cow::Owned)
             .map_err(|err| StingerError::io(path, err)),
     }
+}
+
+/// Checks the `wurker.toml` a sting would place before anything is written: a home must never
+/// be left with a configuration its daemon cannot start on.
+fn prepare_config(
+    layout: &Layout,
+    plan: &mut BTreeMap<PathBuf, Candidate>,
+    app_id: Uuid,
+) -> Result<(), StingerError> {
+    let Some(candidate) = plan.get_mut(Path::new(CONFIG)) else {
+        return Ok(());
+    };
+    let bytes = keep_node_identity(&read(&candidate.content)?, app_id, &candidate.level)?;
+    let text = String::from_utf8_lossy(&bytes);
+    if let Err(err) = crate::config::Config::parse(layout, &text) {
+        return Err(StingerError::Invalid(format!(
+            "the wurker.toml of {} is not a valid configuration ({err}); nothing was stung",
+            candidate.level
+        )));
+    }
+    candidate.content = Content::Prepared(bytes);
+    Ok(())
 }
 
 /// A stung `wurker.toml` that names no `app_id` keeps this node's, so that one file can serve

@@ -149,7 +149,8 @@ fn convert_env(path: &Path, lines: &mut Vec<String>) -> Result<(), StingerError>
     Ok(())
 }
 
-/// The `wurker.toml` equivalent of a legacy `.env` file's `KEY=VALUE` lines.
+/// The `wurker.toml` equivalent of a legacy `.env` file's `KEY=VALUE` lines. Keys the file
+/// does not give are left out, so that Wurker's defaults apply to them.
 fn env_to_toml(text: &str) -> String {
     let vars: std::collections::HashMap<&str, &str> = text
         .lines()
@@ -158,55 +159,70 @@ fn env_to_toml(text: &str) -> String {
         .filter_map(|line| line.split_once('='))
         .map(|(key, value)| (key.trim(), value.trim()))
         .collect();
-    let get = |key: &str| vars.get(key).copied().unwrap_or_default();
-    let flag = |key: &str| get(key).eq_ignore_ascii_case("true");
-    let port = |key: &str| get(key).parse::<i64>().unwrap_or(0);
+    let text_of = |key: &str| vars.get(key).map(|value| toml_edit::value(*value));
+    let flag = |key: &str| {
+        vars.get(key)
+            .map(|value| toml_edit::value(value.eq_ignore_ascii_case("true")))
+    };
+    let port = |key: &str| {
+        vars.get(key)
+            .map(|value| toml_edit::value(value.parse::<i64>().unwrap_or(0)))
+    };
+    let fixed = |item: toml_edit::Item| Some(item);
 
-    let mut doc = toml_edit::DocumentMut::new();
-    let sections: [(&str, Vec<(&str, toml_edit::Item)>); 4] = [
+    let sections: [(&str, Vec<(&str, Option<toml_edit::Item>)>); 4] = [
         (
             "wurker",
             vec![
-                ("name", toml_edit::value(get("WURKER_NAME"))),
-                ("app_id", toml_edit::value(get("WURKER_APP_ID"))),
-                ("env", toml_edit::value(get("WURKER_ENV"))),
-                ("log", toml_edit::value(get("WURKER_LOG"))),
-                ("loglevel", toml_edit::value(get("WURKER_LOGLEVEL"))),
-                ("is_queen", toml_edit::value(flag("WURKER_IS_QUEEN"))),
-                ("debug", toml_edit::value(flag("WURKER_DEBUG"))),
+                ("name", text_of("WURKER_NAME")),
+                ("app_id", text_of("WURKER_APP_ID")),
+                ("env", text_of("WURKER_ENV")),
+                ("log", text_of("WURKER_LOG")),
+                ("loglevel", text_of("WURKER_LOGLEVEL")),
+                (
+                    "is_queen",
+                    flag("WURKER_IS_QUEEN").or(fixed(toml_edit::value(false))),
+                ),
+                (
+                    "debug",
+                    flag("WURKER_DEBUG").or(fixed(toml_edit::value(false))),
+                ),
             ],
         ),
         (
             "ui",
             vec![
-                ("domain", toml_edit::value(get("WURKER_SERVER_DOMAIN"))),
-                ("workers", toml_edit::value(3)),
+                ("domain", text_of("WURKER_SERVER_DOMAIN")),
+                ("workers", fixed(toml_edit::value(3))),
             ],
         ),
         (
             "local_db",
             vec![
-                ("database", toml_edit::value("wurker.db")),
-                ("dbdriver", toml_edit::value("sqlite")),
-                ("port", toml_edit::value(0)),
+                ("database", fixed(toml_edit::value("wurker.db"))),
+                ("dbdriver", fixed(toml_edit::value("sqlite"))),
+                ("port", fixed(toml_edit::value(0))),
             ],
         ),
         (
             "remote_db",
             vec![
-                ("hostname", toml_edit::value(get("WURKER_DB_HOSTNAME"))),
-                ("username", toml_edit::value(get("WURKER_DB_USERNAME"))),
-                ("password", toml_edit::value(get("WURKER_DB_PASSWORD"))),
-                ("database", toml_edit::value(get("WURKER_DB_DATABASE"))),
-                ("dbdriver", toml_edit::value(get("WURKER_DB_DRIVER"))),
-                ("port", toml_edit::value(port("WURKER_DB_PORT"))),
+                ("hostname", text_of("WURKER_DB_HOSTNAME")),
+                ("username", text_of("WURKER_DB_USERNAME")),
+                ("password", text_of("WURKER_DB_PASSWORD")),
+                ("database", text_of("WURKER_DB_DATABASE")),
+                ("dbdriver", text_of("WURKER_DB_DRIVER")),
+                ("port", port("WURKER_DB_PORT")),
             ],
         ),
     ];
+    let mut doc = toml_edit::DocumentMut::new();
     for (name, keys) in sections {
         let mut table = toml_edit::Table::new();
         for (key, value) in keys {
-            table.insert(key, value);
+            if let Some(value) = value {
+                table.insert(key, value);
+            }
         }
         doc.insert(name, toml_edit::Item::Table(table));
     }
@@ -225,7 +241,10 @@ mod tests {
         assert_eq!(config["wurker"]["name"].as_str(), Some("Legacy Queen"));
         assert_eq!(config["wurker"]["is_queen"].as_bool(), Some(true));
         assert_eq!(config["wurker"]["debug"].as_bool(), Some(false));
-        assert_eq!(config["wurker"]["app_id"].as_str(), Some(""));
+        assert!(
+            config["wurker"].get("app_id").is_none(),
+            "a missing key stays missing"
+        );
         assert_eq!(config["ui"]["domain"].as_str(), Some("q.example"));
         assert_eq!(config["remote_db"]["port"].as_integer(), Some(3306));
         assert_eq!(config["remote_db"]["dbdriver"].as_str(), Some("mysql"));
