@@ -7,5 +7,6 @@ mod frames;
 mod homes;
 mod lifecycle;
 mod scenarios;
+mod seeds;
 mod stingers;
 mod validation;

@@ -42,7 +42,14 @@ pub async fn initialize(
     let layout = config.layout.clone();
     let reveal_lines = tokio::task::spawn_blocking(move || -> Result<Vec<String>, String> {
         let mut lines = ensure_secret_key(&layout.config_file())?;
-        lines.extend(secure_users(&layout.data.join("user.json"), user, reveal)?);
+        let users = layout.data.join("user.json");
+        let secured = secure_users(&users, user, reveal)?;
+        if !secured.is_empty() {
+            // The file now holds this node's own credentials: later stings must keep it.
+            stinger::Manifest::disown(&layout.data, Path::new("data/user.json"))
+                .map_err(|err| err.to_string())?;
+        }
+        lines.extend(secured);
         Ok(lines)
     })
     .await

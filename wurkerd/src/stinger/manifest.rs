@@ -53,6 +53,19 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// Takes a file off the record: it is the node's own from now on, so stings leave it alone
+    /// and unsting keeps it. `init` does this for the credentials it rewrites.
+    ///
+    /// # Errors
+    /// When the manifest cannot be read or written.
+    pub fn disown(data: &Path, relative: &Path) -> Result<(), StingerError> {
+        let mut manifest = Self::load(data)?;
+        if manifest.files.remove(relative) {
+            manifest.save(data)?;
+        }
+        Ok(())
+    }
+
     /// Writes the manifest (mode 0600), or removes it when it lists no file.
     ///
     /// # Errors

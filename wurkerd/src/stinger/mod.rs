@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use extract::extract;
 pub use inject::{StingReport, sting};
+pub use manifest::Manifest;
 pub use refactor::refactor;
 pub use unsting::unsting;
 
