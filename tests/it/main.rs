@@ -2,6 +2,7 @@
 //! drives it with the real `wurk`, so the tests are independent and run in parallel.
 
 mod classify;
+mod config;
 mod fixtures;
 mod frames;
 mod homes;
