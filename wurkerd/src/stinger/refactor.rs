@@ -149,6 +149,9 @@ fn convert_env(path: &Path, lines: &mut Vec<String>) -> Result<(), StingerError>
     Ok(())
 }
 
+/// A key of a converted table, absent when the `.env` file did not give it.
+type Entry<'a> = (&'a str, Option<toml_edit::Item>);
+
 /// The `wurker.toml` equivalent of a legacy `.env` file's `KEY=VALUE` lines. Keys the file
 /// does not give are left out, so that Wurker's defaults apply to them.
 fn env_to_toml(text: &str) -> String {
@@ -170,7 +173,7 @@ fn env_to_toml(text: &str) -> String {
     };
     let fixed = |item: toml_edit::Item| Some(item);
 
-    let sections: [(&str, Vec<(&str, Option<toml_edit::Item>)>); 4] = [
+    let sections: [(&str, Vec<Entry>); 4] = [
         (
             "wurker",
             vec![
