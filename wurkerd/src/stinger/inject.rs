@@ -14,11 +14,12 @@ use uuid::Uuid;
 use crate::files::write_atomic;
 use crate::stinger::deps::{check_name, destination, mode_for};
 use crate::stinger::manifest::Manifest;
+use crate::stinger::stung_config::prepare_config;
 use crate::stinger::{StingerError, embedded, root_or_default, tree};
 
 const DEFAULT_NODE: &str = "queen";
 const DEFAULT_ENV: &str = "local";
-const CONFIG: &str = "etc/wurker.toml";
+pub(super) const CONFIG: &str = "etc/wurker.toml";
 
 /// What a sting did, as lines for the operator and counts for the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub struct StingReport {
 
 /// Where a file's bytes come from.
 #[derive(Debug, Clone)]
-enum Content {
+pub(super) enum Content {
     Disk(PathBuf),
     Embedded(&'static [u8]),
     Prepared(Vec<u8>),
@@ -41,9 +42,9 @@ enum Content {
 
 /// One file to place in the home, and the level it came from.
 #[derive(Debug, Clone)]
-struct Candidate {
-    level: String,
-    content: Content,
+pub(super) struct Candidate {
+    pub(super) level: String,
+    pub(super) content: Content,
     executable: bool,
 }
 
@@ -299,7 +300,7 @@ fn place_one(
     Ok(!is_config)
 }
 
-fn read(content: &Content) -> Result<Cow<'static, [u8]>, StingerError> {
+pub(super) fn read(content: &Content) -> Result<Cow<'static, [u8]>, StingerError> {
     match content {
         Content::Embedded(bytes) => Ok(Cow::Borrowed(bytes)),
         Content::Prepared(bytes) => Ok(Cow::Owned(bytes.clone())),
@@ -307,55 +308,6 @@ fn read(content: &Content) -> Result<Cow<'static, [u8]>, StingerError> {
             .map(Cow::Owned)
             .map_err(|err| StingerError::io(path, err)),
     }
-}
-
-/// Checks the `wurker.toml` a sting would place before anything is written: a home must never
-/// be left with a configuration its daemon cannot start on.
-fn prepare_config(
-    layout: &Layout,
-    plan: &mut BTreeMap<PathBuf, Candidate>,
-    app_id: Uuid,
-) -> Result<(), StingerError> {
-    let Some(candidate) = plan.get_mut(Path::new(CONFIG)) else {
-        return Ok(());
-    };
-    let bytes = keep_node_identity(&read(&candidate.content)?, app_id, &candidate.level)?;
-    let text = String::from_utf8_lossy(&bytes);
-    if let Err(err) = crate::config::Config::parse(layout, &text) {
-        return Err(StingerError::Invalid(format!(
-            "the wurker.toml of {} is not a valid configuration ({err}); nothing was stung",
-            candidate.level
-        )));
-    }
-    candidate.content = Content::Prepared(bytes);
-    Ok(())
-}
-
-/// A stung `wurker.toml` that names no `app_id` keeps this node's, so that one file can serve
-/// every node of an environment.
-fn keep_node_identity(bytes: &[u8], app_id: Uuid, from: &str) -> Result<Vec<u8>, StingerError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| StingerError::Invalid(format!("wurker.toml of {from} is not UTF-8 text")))?;
-    let mut document: toml_edit::DocumentMut = text.parse().map_err(|err| {
-        StingerError::Invalid(format!("wurker.toml of {from} is not valid TOML: {err}"))
-    })?;
-    let wurker = document
-        .entry("wurker")
-        .or_insert(toml_edit::table())
-        .as_table_like_mut();
-    let Some(wurker) = wurker else {
-        return Err(StingerError::Invalid(format!(
-            "wurker.toml of {from}: [wurker] must be a table"
-        )));
-    };
-    let named = wurker
-        .get("app_id")
-        .and_then(|item| item.as_str())
-        .is_some_and(|id| !id.trim().is_empty() && !id.contains('@'));
-    if !named {
-        wurker.insert("app_id", toml_edit::value(app_id.to_string()));
-    }
-    Ok(document.to_string().into_bytes())
 }
 
 fn parent_is_inside(home: &Path, path: &Path) -> Result<bool, StingerError> {
@@ -383,24 +335,4 @@ fn remove_stale(home: &Path, stale: &Path, report: &mut StingReport) -> Result<(
         _ => {}
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stung_config_without_app_id_keeps_the_nodes() {
-        let id = Uuid::new_v4();
-        let text = b"[wurker]\nname = \"Drone\" # the name\n";
-        let out = String::from_utf8(keep_node_identity(text, id, "x").unwrap()).unwrap();
-        assert!(out.contains(&format!("app_id = \"{id}\"")), "{out}");
-        assert!(out.contains("# the name"), "{out}");
-
-        let other = Uuid::new_v4();
-        let text = format!("[wurker]\napp_id = \"{other}\"\n");
-        let out = keep_node_identity(text.as_bytes(), id, "x").unwrap();
-        assert_eq!(out, text.as_bytes());
-        assert!(keep_node_identity(b"[wurker", id, "x").is_err());
-    }
 }

@@ -13,6 +13,7 @@ mod extract;
 mod inject;
 mod manifest;
 mod refactor;
+mod stung_config;
 mod tree;
 mod unsting;
 
