@@ -363,4 +363,16 @@ fn bad_trees_and_names_are_refused_and_inject_nothing() {
         "{out}"
     );
     assert!(!daemon.home().join("opt/bees/shared.py").exists());
+
+    // A wurker.toml the daemon could not start on stops the sting before anything is written.
+    std::fs::remove_file(root.path().join("main/wurker/bees/leak.py")).expect("the link exists");
+    let env_config = "main/colony/queen/prod/wurker.toml";
+    put(root.path(), env_config, "[wurker]\nloglevel = \"loud\"\n");
+    let config_before = read(&daemon.home().join("etc/wurker.toml"));
+    let out = prod(&daemon, root.path());
+    let message = out.error_message();
+    assert!(message.contains("wurker.loglevel"), "{out}");
+    assert!(message.contains("nothing was stung"), "{out}");
+    assert_eq!(read(&daemon.home().join("etc/wurker.toml")), config_before);
+    assert!(!daemon.home().join("opt/bees/shared.py").exists());
 }
