@@ -2,6 +2,7 @@
 //! drives it with the real `wurk`, so the tests are independent and run in parallel.
 
 mod classify;
+mod config;
 mod config_db;
 mod fixtures;
 mod frames;
@@ -10,6 +11,8 @@ mod legacy_db;
 mod lifecycle;
 mod report;
 mod scenarios;
+mod seeds;
 mod shared_db;
 mod status;
+mod stingers;
 mod validation;

@@ -4,14 +4,19 @@
 
 pub mod config;
 mod defs;
+mod files;
 mod handlers;
 pub mod home;
 pub mod host;
+pub mod init;
 mod input;
 pub mod ipc;
 pub mod logging;
 pub mod password;
 pub mod schedule;
+pub mod seed;
+pub mod settings;
+pub mod stinger;
 pub mod store;
 
 use std::sync::Arc;
@@ -25,6 +30,7 @@ use tokio_util::task::TaskTracker;
 use crate::config::Config;
 use crate::handlers::Context;
 use crate::ipc::PeerPolicy;
+use crate::settings::Settings;
 use crate::store::Store;
 
 /// Runs the daemon on a bound socket until `shutdown` is cancelled: opens the databases,
@@ -47,7 +53,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
     };
     let ctx = Context {
         store: store.clone(),
-        config: Arc::new(config),
+        settings: Arc::new(Settings::new(config)),
     };
     let tasks = TaskTracker::new();
     ipc::serve(

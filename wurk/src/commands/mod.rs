@@ -1,9 +1,14 @@
 //! What each command does, one module per command: `show`, `add`, `edit`, `remove`, `report`
-//! and `admin status` ask the daemon; the commands this release does not provide yet are
-//! answered by [`later`]. This module holds what they share: the way to the daemon and the
-//! checks on its answers.
+//! and the `admin` commands of [`admin`] ask the daemon (`admin config` edits the home's file
+//! itself); the commands this release does not provide yet are answered by [`later`]. This
+//! module holds what they share: the way to the daemon and the checks on its answers.
 
 pub mod add;
+pub mod admin;
+pub mod admin_config;
+pub mod admin_seed;
+pub mod admin_stinger;
+mod config_doc;
 pub mod edit;
 pub mod later;
 pub mod remove;
@@ -18,7 +23,6 @@ use anyhow::{anyhow, bail};
 use protocol::{Request, Response};
 
 use crate::cli::Command;
-use crate::cli::admin::AdminCommand;
 use crate::client;
 use crate::endpoint::Endpoint;
 
@@ -58,8 +62,7 @@ pub fn run(command: Command, daemon: &DaemonFlags) -> anyhow::Result<()> {
         Command::Kill(args) => later::kill(&args),
         Command::Run(_) => later::run(),
         Command::Report(args) => report::run(&args, daemon),
-        Command::Admin(AdminCommand::Status(args)) => status::run(&args, daemon),
-        Command::Admin(admin) => later::admin(&admin),
+        Command::Admin(command) => admin::run(&command, daemon),
     }
 }
 

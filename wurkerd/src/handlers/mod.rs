@@ -3,27 +3,33 @@
 //! nothing.
 
 mod add;
-mod bee_refs;
+pub(crate) mod bee_refs;
+mod config;
 mod edit;
 mod ondemand;
 mod overview;
 mod remove;
 mod report;
+mod seed;
 mod show;
 mod status;
+mod stinger;
+
+pub use stinger::stinger_failure;
 
 use std::sync::Arc;
 
 use protocol::{ErrorCode, ErrorReply, Request, Response};
 
-use crate::config::Config;
+use crate::settings::Settings;
 use crate::store::{Store, StoreError};
 
-/// What handlers share: the databases, the node's configuration, and later the runtime.
+/// What handlers share: the databases, the node's settings, and later the runtime.
 #[derive(Debug, Clone)]
 pub struct Context {
     pub store: Store,
-    pub config: Arc<Config>,
+    /// The node's configuration as last (re)loaded, and the lock of administrative operations.
+    pub settings: Arc<Settings>,
 }
 
 /// Why a handler failed: an answer for the client, or a storage failure to sort.
@@ -67,6 +73,18 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
                 "this daemon does not run Bees yet",
             )))
         }
+        Request::Sting(source) => stinger::sting(ctx, source).await,
+        Request::Unsting { drop_schema } => stinger::unsting(ctx, drop_schema).await,
+        Request::Resting {
+            source,
+            drop_schema,
+        } => stinger::resting(ctx, source, drop_schema).await,
+        Request::Extract(request) => stinger::extract(ctx, request).await,
+        Request::Refactor { root } => stinger::refactor(ctx, root).await,
+        Request::Seed(request) => seed::seed(ctx, request).await,
+        Request::SeedCheck { name, json } => seed::check(ctx, &name, &json).await,
+        Request::Init(request) => seed::init(ctx, request).await,
+        Request::ReloadConfig => config::reload(ctx).await,
     };
     match outcome {
         Ok(response) => response,

@@ -16,8 +16,9 @@ use crate::store::StoreError;
 use crate::store::status::{self as node, BeeCounts, ControlFlags, NodeStatus};
 
 pub async fn status(ctx: &Context) -> Outcome<Response> {
-    let mut document = identity(&ctx.config);
-    let checks = Checks::run(ctx).await;
+    let config = ctx.settings.current();
+    let mut document = identity(&config);
+    let checks = Checks::run(ctx, config.is_queen).await;
     document.extend(checks.into_fields());
     let document = render::sort_keys(Value::Object(document));
     Ok(Response::Status(JsonText::from_value(&document)))
@@ -101,7 +102,7 @@ struct Checks {
 }
 
 impl Checks {
-    async fn run(ctx: &Context) -> Self {
+    async fn run(ctx: &Context, is_queen: bool) -> Self {
         let local_db_conn = match ctx.store.local.ping().await {
             Ok(()) => true,
             Err(err) => {
@@ -113,14 +114,14 @@ impl Checks {
             local_db_conn,
             ..Checks::default()
         };
-        if let Err(err) = checks.run_config(ctx).await {
+        if let Err(err) = checks.run_config(ctx, is_queen).await {
             tracing::warn!(error = %err, "status: the config database failed a check");
         }
         checks
     }
 
     /// The config database's checks, in order; each stops the rest when it fails.
-    async fn run_config(&mut self, ctx: &Context) -> Result<(), StoreError> {
+    async fn run_config(&mut self, ctx: &Context, is_queen: bool) -> Result<(), StoreError> {
         let app_id = ctx.store.app_id;
         ctx.store.read.ping().await?;
         let mut conn = ctx.store.read.acquire().await?;
@@ -138,7 +139,7 @@ impl Checks {
             return Ok(());
         };
         self.control = Some(control);
-        self.drones = if ctx.config.is_queen {
+        self.drones = if is_queen {
             Some(node::other_nodes(&mut conn, app_id).await?)
         } else {
             Some(Vec::new())

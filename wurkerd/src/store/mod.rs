@@ -62,6 +62,7 @@ mod query;
 pub mod queue;
 pub mod reports;
 mod row;
+pub mod seeds;
 pub mod status;
 mod value;
 

@@ -10,5 +10,6 @@ mod backends;
 mod legacy;
 mod outage;
 mod reports;
+mod seeding;
 mod sharing;
 mod story;
