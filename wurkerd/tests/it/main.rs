@@ -8,6 +8,7 @@
 
 mod backends;
 mod legacy;
+mod node_status;
 mod outage;
 mod reports;
 mod seeding;

@@ -1,13 +1,9 @@
-//! What `wurk report` and `wurk admin status` read, on every backend: report pages sorted over
-//! the whole result (rows without a value first, ties by id), either date bound alone or both
-//! (the start inclusive to the microsecond, the end exclusive), the status and slug filters,
-//! only this node's rows; and the status reads (schema probe, control flags, Bee counts, the
-//! other nodes of a shared database).
+//! What `wurk report` reads, on every backend: report pages sorted over the whole result (rows
+//! without a value first, ties by id), either date bound alone or both (the start inclusive to
+//! the microsecond, the end exclusive), the status and slug filters, only this node's rows.
 //!
 //! On SQLite some rows keep Wurker 0.1's `created_at` to the second, next to Wurker's own
 //! microsecond text; on PostgreSQL the status column is Wurker 0.1's native ENUM.
-
-use std::net::Ipv4Addr;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use protocol::JsonText;
@@ -16,14 +12,13 @@ use uuid::Uuid;
 use wurkerd::store::reports::{
     self, PageWindow, ReportFilter, ReportOrder, ReportSort, SlugFilter,
 };
-use wurkerd::store::status::{self, BeeCounts};
-use wurkerd::store::{Conn, Store, Value, bees, commands, control, crons, query};
+use wurkerd::store::{Conn, Store, Value, bees, commands, crons, query};
 
 use crate::backends::{Kind, TestDb};
 use crate::on_every_backend;
 use crate::story::{bee, command, cron};
 
-on_every_backend!(report_pages, report_filters, status_reads);
+on_every_backend!(report_pages, report_filters);
 
 /// One report row to write: its name in the test, Bee, Cron, status, duration and creation.
 struct Run {
@@ -456,78 +451,4 @@ async fn report_filters(kind: Kind) {
             "{slug:?} {status:?} on {kind:?}"
         );
     }
-}
-
-async fn status_reads(kind: Kind) {
-    let Some(db) = TestDb::new(kind) else { return };
-    let (app_id, drone_id) = (Uuid::new_v4(), Uuid::new_v4());
-    let store = db.open(app_id).await;
-    let mut tx = store.write.begin().await.unwrap();
-    let drone = db.config(drone_id);
-    control::register(&mut tx, &drone, Some(Ipv4Addr::new(192, 0, 2, 7)))
-        .await
-        .unwrap();
-    let sh = commands::insert(&mut tx, &command(app_id, "sh", false))
-        .await
-        .unwrap();
-    for (slug, enabled) in [("a", true), ("b", false), ("c", true)] {
-        let mut row = bee(app_id, slug, sh, None);
-        row.enabled = enabled;
-        bees::insert(&mut tx, &row).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-
-    let mut conn = store.read.acquire().await.unwrap();
-    assert_eq!(
-        status::missing_tables(&mut conn).await.unwrap(),
-        Vec::<&str>::new()
-    );
-    let control = status::control(&mut conn, app_id).await.unwrap().unwrap();
-    assert_eq!(
-        (control.app_id, control.seed, control.reload, control.pause),
-        (app_id, Some(-1), false, false)
-    );
-    assert_eq!(
-        status::control(&mut conn, Uuid::new_v4()).await.unwrap(),
-        None
-    );
-    assert_eq!(
-        status::bee_counts(&mut conn, app_id).await.unwrap(),
-        BeeCounts {
-            enabled: 2,
-            disabled: 1
-        }
-    );
-    assert_eq!(
-        status::bee_counts(&mut conn, drone_id).await.unwrap(),
-        BeeCounts {
-            enabled: 0,
-            disabled: 0
-        }
-    );
-
-    let others = status::other_nodes(&mut conn, app_id).await.unwrap();
-    assert_eq!(others.len(), 1, "{others:?}");
-    let node = &others[0];
-    assert_eq!(node.control.app_id, drone_id);
-    assert_eq!(node.slug, drone.slug.chars().take(36).collect::<String>());
-    assert_eq!(node.private_ip.as_deref(), Some("192.0.2.7"));
-    assert_eq!(
-        (node.public_ip.as_deref(), node.is_queen),
-        (None, Some(true))
-    );
-    assert_eq!(node.control.seed, Some(-1));
-    drop(conn);
-
-    // A table gone from the schema is named, and the others still answer.
-    let mut conn = store.write.acquire().await.unwrap();
-    query("DROP TABLE wurker_kill_queue")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(
-        status::missing_tables(&mut conn).await.unwrap(),
-        ["wurker_kill_queue"]
-    );
-    assert!(store.is_available());
 }
