@@ -2,6 +2,7 @@
 //! may make, the responses it gets, the frame codec that carries them over the daemon's socket,
 //! and the JSON shapes the original Wurker printed, so that every client renders them alike.
 
+pub mod admin;
 pub mod codec;
 pub mod error;
 pub mod home;

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::model::{Bee, Command, Cron, CronField, HiveEntry, Overview, RuntimeBee, RuntimeCron};
-use crate::runtime::RunSummary;
+use crate::runtime::{ReportPage, ReportRow, RunSummary};
 
 /// `wurk show command`: an array of Commands.
 pub fn commands(commands: &[Command]) -> Value {
@@ -207,6 +207,37 @@ pub fn timedelta_text(micros: i64) -> String {
     }
 }
 
+/// `wurk report`: the `{total, page, limit, data}` envelope, each row's keys in the original's
+/// order (not sorted).
+pub fn report(page: &ReportPage) -> Value {
+    json!({
+        "total": page.total,
+        "page": page.page,
+        "limit": page.limit,
+        "data": page.rows.iter().map(report_row).collect::<Vec<_>>(),
+    })
+}
+
+fn report_row(row: &ReportRow) -> Value {
+    json!({
+        "id": row.id,
+        "bee_id": row.bee_id,
+        "bee_slug": row.bee_slug,
+        "bee_name": row.bee_name,
+        "cron_id": row.cron_id,
+        "cron_slug": row.cron_slug,
+        "cron_name": row.cron_name,
+        "hive_pid": row.hive_pid,
+        "hive_timestamp": row.hive_timestamp,
+        "hive_runcount": row.hive_runcount,
+        "hive_duration": row.hive_duration,
+        "status": row.status,
+        "status_info": row.status_info.as_ref().map_or(Value::Null, |info| info.to_value()),
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    })
+}
+
 /// Sorts the keys of every object in a value, recursively, as Python's `sort_keys=True` did.
 pub fn sort_keys(value: Value) -> Value {
     match value {
@@ -240,6 +271,66 @@ mod tests {
         assert_eq!(timedelta_text(3_600_000_000), "1:00:00");
         assert_eq!(timedelta_text(93_784_500_000), "1 day, 2:03:04.500000");
         assert_eq!(timedelta_text(2 * 86_400_000_000), "2 days, 0:00:00");
+    }
+
+    #[test]
+    fn report_keeps_the_original_key_order() {
+        let row = ReportRow {
+            id: 2,
+            bee_id: 10,
+            bee_slug: Some("fail1".into()),
+            bee_name: Some("fail1".into()),
+            cron_id: None,
+            cron_slug: None,
+            cron_name: None,
+            hive_pid: Some(20260),
+            hive_timestamp: Some("2026-12-03T18:43:26.583045+00:00".into()),
+            hive_runcount: Some(1),
+            hive_duration: Some(1.064811),
+            status: "ERROR".into(),
+            status_info: Some(crate::JsonText(r#"{"runcount":1,"exit_code":3}"#.into())),
+            created_at: Some("2026-12-03T18:43:25+00:00".into()),
+            updated_at: None,
+        };
+        let page = ReportPage {
+            total: 5,
+            page: 0,
+            limit: 20,
+            rows: vec![row],
+        };
+        let value = report(&page);
+        let keys: Vec<&String> = value
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["total", "page", "limit", "data"]);
+        let row = &value["data"][0];
+        let keys: Vec<&String> = row
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "bee_id",
+                "bee_slug",
+                "bee_name",
+                "cron_id",
+                "cron_slug",
+                "cron_name",
+                "hive_pid",
+                "hive_timestamp",
+                "hive_runcount",
+                "hive_duration",
+                "status",
+                "status_info",
+                "created_at",
+                "updated_at"
+            ]
+        );
+        assert_eq!(row["status_info"]["exit_code"], 3);
+        assert_eq!(row["cron_id"], Value::Null);
     }
 
     #[test]

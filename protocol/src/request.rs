@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::admin::{ExtractRequest, InitRequest, SeedRequest, StingerSource};
 use crate::runtime::{ControlAction, ReportQuery, Target};
 
 /// The kinds of definition that `add`, `edit` and `remove` act on.
@@ -71,4 +72,25 @@ pub enum Request {
         run: Option<i64>,
         follow: bool,
     },
+    /// Layers a stinger into the home (`wurk admin stinger sting`).
+    Sting(StingerSource),
+    /// Removes what stings injected; with `drop_schema`, also this node's seeded rows.
+    Unsting { drop_schema: bool },
+    /// Unsting, then sting.
+    Resting {
+        source: StingerSource,
+        drop_schema: bool,
+    },
+    /// Copies the home's injected resources into a stinger tree.
+    Extract(ExtractRequest),
+    /// Converts a legacy stinger tree in place; `None` is the home's `etc/stingers`.
+    Refactor { root: Option<String> },
+    /// Applies the home's seed files and loads its users (`wurk admin seed`).
+    Seed(SeedRequest),
+    /// Validates one seed file without applying it; `name` is how messages call it.
+    SeedCheck { name: String, json: String },
+    /// Stings, seeds and secures a home on demand (`wurk admin init`).
+    Init(InitRequest),
+    /// Reads `wurker.toml` again after `wurk admin config` changed it.
+    ReloadConfig,
 }

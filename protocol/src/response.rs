@@ -24,6 +24,8 @@ pub enum Response {
     Status(JsonText),
     /// Output of a run; while following, more chunks come until [`Response::Done`].
     Log(LogChunk),
+    /// A report for the operator, one line each (what a sting injected, what a seed applied).
+    Lines(Vec<String>),
 }
 
 impl Response {
@@ -41,6 +43,7 @@ impl Response {
             Response::Report(_) => "Report",
             Response::Status(_) => "Status",
             Response::Log(_) => "Log",
+            Response::Lines(_) => "Lines",
         }
     }
 }

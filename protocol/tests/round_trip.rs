@@ -1,6 +1,9 @@
 //! Every request and response survives encoding and decoding unchanged. The exhaustive
 //! matches below fail to compile when a variant is added without a sample here.
 
+use protocol::admin::{
+    ExtractLevel, ExtractRequest, InitRequest, SeedPart, SeedRequest, StingerSource,
+};
 use protocol::codec::{self, CodecError, Hello};
 use protocol::model::{
     ClassifiedBee, CronField, HiveEntry, Overview, RuntimeBee, RuntimeCron, Section,
@@ -66,6 +69,42 @@ fn requests() -> Vec<Request> {
             run: Some(7),
             follow: true,
         },
+        Request::Sting(source()),
+        Request::Unsting { drop_schema: true },
+        Request::Resting {
+            source: source(),
+            drop_schema: false,
+        },
+        Request::Extract(ExtractRequest {
+            level: ExtractLevel::Colony,
+            resources: vec!["seeds".into(), "lib/mail".into()],
+            root: None,
+            slug: "main".into(),
+            node: "drone1".into(),
+            env: "production".into(),
+        }),
+        Request::Refactor {
+            root: Some("/srv/stingers".into()),
+        },
+        Request::Seed(SeedRequest {
+            only: Some(SeedPart::Local),
+            drop: false,
+            force: true,
+        }),
+        Request::SeedCheck {
+            name: "001_seed.json".into(),
+            json: r#"{"wurker_bee":[{"slug":"b","delete":true}]}"#.into(),
+        },
+        Request::Init(InitRequest {
+            source: source(),
+            only: Some(SeedPart::Wurker),
+            drop: false,
+            recreate: true,
+            no_status: false,
+            username: Some("ops".into()),
+            password: Some("s3cret".into()),
+        }),
+        Request::ReloadConfig,
     ];
     for request in &all {
         match request {
@@ -81,10 +120,28 @@ fn requests() -> Vec<Request> {
             | Request::Report(_)
             | Request::Status
             | Request::Control(_)
-            | Request::Logs { .. } => {}
+            | Request::Logs { .. }
+            | Request::Sting(_)
+            | Request::Unsting { .. }
+            | Request::Resting { .. }
+            | Request::Extract(_)
+            | Request::Refactor { .. }
+            | Request::Seed(_)
+            | Request::SeedCheck { .. }
+            | Request::Init(_)
+            | Request::ReloadConfig => {}
         }
     }
     all
+}
+
+fn source() -> StingerSource {
+    StingerSource {
+        root: Some("/srv/stingers".into()),
+        slug: "main".into(),
+        node: Some("queen".into()),
+        env: None,
+    }
 }
 
 fn sample_bee() -> Bee {
@@ -209,6 +266,10 @@ fn responses() -> Vec<Response> {
             run_id: 3,
             bytes: b"hello\n".to_vec(),
         }),
+        Response::Lines(vec![
+            "injected: etc/seeds/001_seed.json".into(),
+            String::new(),
+        ]),
     ];
     for response in &all {
         match response {
@@ -221,7 +282,8 @@ fn responses() -> Vec<Response> {
             | Response::Runs(_)
             | Response::Report(_)
             | Response::Status(_)
-            | Response::Log(_) => {}
+            | Response::Log(_)
+            | Response::Lines(_) => {}
         }
     }
     all

@@ -52,15 +52,30 @@ pub struct Daemon {
 }
 
 impl Daemon {
-    /// Starts a daemon in a fresh temporary home, which it initialises on first start.
+    /// Starts a daemon in a temporary home that has a `wurker.toml` (written by
+    /// `wurk admin config reset`) and nothing else. A home with a configuration is not new, so
+    /// the daemon does not initialize it: it starts with no definitions, which most tests
+    /// want.
+    ///
+    /// # Panics
+    /// When the configuration cannot be written, or the daemon exits or does not answer
+    /// within the start timeout.
+    pub fn start() -> Self {
+        let home = temp_home();
+        wurk_in(home.path(), &["admin", "config", "reset"], None).assert_silent_ok();
+        Self::start_owning(home)
+    }
+
+    /// Starts a daemon in an empty temporary home, which it initializes as a new node does:
+    /// configuration, the default stinger, its seeds.
     ///
     /// # Panics
     /// When the daemon exits or does not answer within the start timeout.
-    pub fn start() -> Self {
-        let home = tempfile::Builder::new()
-            .prefix("wurker-home-")
-            .tempdir()
-            .expect("the temp directory is writable");
+    pub fn start_fresh() -> Self {
+        Self::start_owning(temp_home())
+    }
+
+    fn start_owning(home: TempDir) -> Self {
         let mut daemon = Self::spawn(home.path());
         daemon._owned_home = Some(home);
         daemon.wait_ready();
@@ -305,6 +320,13 @@ impl Drop for Daemon {
             );
         }
     }
+}
+
+fn temp_home() -> TempDir {
+    tempfile::Builder::new()
+        .prefix("wurker-home-")
+        .tempdir()
+        .expect("the temp directory is writable")
 }
 
 /// Runs `wurk --home HOME ARGS`, with `input` on stdin when given.

@@ -57,14 +57,34 @@ fn two_daemons_on_two_homes_each_see_only_their_own_definitions() {
 }
 
 #[test]
-fn a_fresh_home_gets_the_layout_a_uuid_app_id_and_no_definitions() {
+fn a_home_with_its_own_wurker_toml_starts_with_no_definitions() {
+    // The harness writes etc/wurker.toml first: a home with a configuration is not new, so
+    // the daemon does not sting or seed it.
     let daemon = Daemon::start();
     for dir in ["etc", "opt", "data"] {
         assert!(
             daemon.home().join(dir).is_dir(),
-            "{dir}/ is created on first start"
+            "{dir}/ is created on start"
         );
     }
+    assert_uuid(&daemon.app_id());
+    for kind in ["command", "cron", "bee"] {
+        assert_eq!(daemon.show(&[kind]), json!([]), "no {kind} was seeded");
+    }
+    let all = daemon.show(&[]);
+    let empty = json!({});
+    let expected = json!({
+        "disabled": empty, "hive": empty, "ondemand": empty,
+        "orphaned": empty, "scheduled": empty, "supervised": empty,
+    });
+    assert_eq!(all, expected);
+    assert_eq!(daemon.show(&["all"]), expected);
+    assert!(!daemon.home().join("etc/seeds").exists());
+}
+
+#[test]
+fn an_empty_home_gets_the_layout_a_uuid_app_id_and_the_default_definitions() {
+    let daemon = Daemon::start_fresh();
     let config = std::fs::read_to_string(daemon.home().join("etc/wurker.toml"))
         .expect("etc/wurker.toml is created on first start");
     let table: toml::Table = toml::from_str(&config).expect("wurker.toml is TOML");
@@ -75,22 +95,63 @@ fn a_fresh_home_gets_the_layout_a_uuid_app_id_and_no_definitions() {
         );
     }
     assert_uuid(&daemon.app_id());
+    let secret = table["ui"]["secret_key"].as_str().unwrap_or_default();
+    assert_eq!(secret.len(), 64, "a session key is generated: {config}");
 
-    for kind in ["command", "cron", "bee"] {
-        assert_eq!(
-            daemon.show(&[kind]),
-            json!([]),
-            "a fresh home has no {kind}"
-        );
-    }
+    assert_eq!(
+        slugs(&daemon.show(&["command"])),
+        ["test_bee", "test_pybee"]
+    );
+    assert_eq!(
+        slugs(&daemon.show(&["cron"])),
+        ["minutes_1", "minutes_1_overrun", "supervised"]
+    );
+    let bees = daemon.show(&["bee"]);
+    assert_eq!(rows(&bees).len(), 8);
+    assert!(rows(&bees).iter().all(|bee| bee["enabled"] == false));
+    // `wurk show` files the four mapped ones as disabled and the four without a Cron as
+    // orphaned, as the original did.
     let all = daemon.show(&[]);
-    let empty = json!({});
-    let expected = json!({
-        "disabled": empty, "hive": empty, "ondemand": empty,
-        "orphaned": empty, "scheduled": empty, "supervised": empty,
-    });
-    assert_eq!(all, expected);
-    assert_eq!(daemon.show(&["all"]), expected);
+    let count = |section: &str| -> usize {
+        all[section].as_object().map_or(0, |groups| {
+            groups
+                .values()
+                .filter_map(|g| g.as_object())
+                .map(|g| g.len())
+                .sum()
+        })
+    };
+    assert_eq!((count("disabled"), count("orphaned")), (4, 4), "{all}");
+
+    // The test Bee's script is in the home, executable, and named by its Command.
+    let script = daemon.home().join("etc/scripts/test_bee.sh");
+    let command = &daemon.show(&["command", "--slug", "test_bee"])[0]["command"];
+    assert_eq!(command.as_str(), script.to_str());
+    let mode = std::fs::metadata(&script)
+        .expect("the script is injected")
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o111,
+        0o111
+    );
+    assert!(daemon.home().join("opt/bees/test_pybee.py").is_file());
+    assert!(
+        daemon
+            .home()
+            .join("etc/stingers/default/wurker/seeds/000_seed.json")
+            .is_file()
+    );
+
+    // The log says what happened; the default UI password is neither kept nor logged.
+    let log = daemon.log();
+    assert!(log.contains("new home initialized"), "{log}");
+    let users = std::fs::read_to_string(daemon.home().join("data/user.json"))
+        .expect("the default UI user is injected");
+    assert!(
+        !users.contains("\"password\""),
+        "only a hash is stored: {users}"
+    );
+    assert!(users.contains("$argon2"), "{users}");
 }
 
 fn assert_uuid(text: &str) {

@@ -2,11 +2,17 @@
 //! drives it with the real `wurk`, so the tests are independent and run in parallel.
 
 mod classify;
+mod config;
+mod config_db;
 mod fixtures;
 mod frames;
 mod homes;
 mod legacy_db;
 mod lifecycle;
+mod report;
 mod scenarios;
+mod seeds;
 mod shared_db;
+mod status;
+mod stingers;
 mod validation;

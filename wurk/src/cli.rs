@@ -306,13 +306,18 @@ pub struct ReportArgs {
     #[arg(long, value_name = "TEXT")]
     pub slug: Option<String>,
 
-    /// Optional start date/time
+    /// Optional start date/time: reports created at or after it (YYYY-MM-DD[THH:MM:SS], UTC
+    /// unless an offset is given)
     #[arg(long, value_name = "TEXT")]
     pub start: Option<String>,
 
-    /// Optional end date/time
+    /// Optional end date/time: reports created before it
     #[arg(long, value_name = "TEXT")]
     pub end: Option<String>,
+
+    /// Only reports with this status: PROCESSING, OVERRUN, TIMEOUT, ERROR or COMPLETED
+    #[arg(long, value_name = "TEXT")]
+    pub status: Option<String>,
 
     /// Pagination page number (default: 0)
     #[arg(

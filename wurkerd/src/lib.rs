@@ -4,15 +4,21 @@
 
 pub mod config;
 mod defs;
+mod files;
 mod handlers;
 pub mod hive;
 pub mod home;
+pub mod host;
+pub mod init;
 mod input;
 pub mod ipc;
 pub mod logging;
 pub mod password;
 pub mod runtime;
 pub mod schedule;
+pub mod seed;
+pub mod settings;
+pub mod stinger;
 pub mod store;
 
 use std::sync::Arc;
@@ -28,6 +34,7 @@ use crate::handlers::Context;
 use crate::hive::{HiveContext, LaunchEnv};
 use crate::ipc::PeerPolicy;
 use crate::runtime::Runtime;
+use crate::settings::Settings;
 use crate::store::Store;
 
 /// Runs the daemon on a bound socket until `shutdown` is cancelled: opens the databases,
@@ -64,6 +71,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
         runtime,
         logs: Arc::clone(&hive.logs),
         data: config.layout.data.clone(),
+        settings: Arc::new(Settings::new(config)),
     };
     let tasks = TaskTracker::new();
     ipc::serve(

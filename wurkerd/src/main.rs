@@ -52,6 +52,10 @@ fn start(args: Args) -> Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
+        // Before the socket exists, so that no client sees a half-initialized home.
+        if created {
+            wurkerd::init::first_start(&config).await;
+        }
         let listener = wurkerd::ipc::bind(&config.socket, config.socket_group.as_deref())?;
         let shutdown = CancellationToken::new();
         tokio::spawn(stop_on_signal(shutdown.clone()));

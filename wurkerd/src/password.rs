@@ -43,6 +43,11 @@ pub fn hash(password: &str) -> Result<String, PasswordError> {
         .map_err(|err| PasswordError::Hashing(err.to_string()))
 }
 
+/// Whether `text` is a well-formed argon2 hash, the only kind Wurker stores.
+pub fn is_argon2(text: &str) -> bool {
+    text.starts_with("$argon2") && argon2::password_hash::phc::PasswordHash::new(text).is_ok()
+}
+
 /// Checks a password against a stored hash of either format.
 ///
 /// # Errors
@@ -140,14 +145,17 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Made by Werkzeug 3's `generate_password_hash("wurkeradmin")`, Wurker 0.1's default UI
+/// account as its `admin seed` stored it; for tests here and in the stores of accounts.
+#[cfg(test)]
+pub(crate) const WERKZEUG_DEFAULT: &str = "scrypt:32768:8:1$DDVg0wqG2uSrQgxO$7c086f0430d4f08d28\
+    9551643a90dfc446fbf01abee7758b9fd5700ef968cd4bd1bd82fec2edfe3a5297e7f972a5394a15a886a369ddc\
+    447ad7b2be289d4302b";
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Made by Werkzeug 3's `generate_password_hash("wurkeradmin")`, Wurker 0.1's default.
-    const WERKZEUG_DEFAULT: &str = "scrypt:32768:8:1$DDVg0wqG2uSrQgxO$7c086f0430d4f08d289551643a\
-        90dfc446fbf01abee7758b9fd5700ef968cd4bd1bd82fec2edfe3a5297e7f972a5394a15a886a369ddc447\
-        ad7b2be289d4302b";
     /// `generate_password_hash("pässwörd $:x", method="scrypt:16384:8:1")`.
     const WERKZEUG_CHEAPER: &str = "scrypt:16384:8:1$AdzyMuL4Yog7WmTF$2a8a326ffffe295145ae5ff19b\
         e29c65556f6f3c66eeaaed6bd164ae24bbe0a0ec4cf090a1ec53b7d0c682f5f77c5fcd88582c2a90c978eb\
@@ -178,6 +186,9 @@ mod tests {
         assert_ne!(first, second, "each hash has its own salt");
         assert_eq!(verify("wurkeradmin", &first).unwrap(), Verdict::Valid);
         assert_eq!(verify("wurkeradmin ", &first).unwrap(), Verdict::Invalid);
+        assert!(is_argon2(&first));
+        assert!(!is_argon2(WERKZEUG_DEFAULT));
+        assert!(!is_argon2("$argon2id$v=19$garbage"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The `wurk admin` subtree: configuration, control, first run, seeds, service files, status
-//! and stingers, with the original's names, choices and defaults. This release parses all of
-//! them but provides none yet (see [`crate::commands::later`]), so their values are not used yet.
+//! and stingers, with the original's names, choices and defaults. `control`, `service` and
+//! `status` are parsed but not provided yet (see [`crate::commands::later`]).
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -113,23 +113,13 @@ pub struct InitArgs {
     )]
     pub slug: String,
 
-    /// Colony node slug (default: 'queen')
-    #[arg(
-        long,
-        value_name = "TEXT",
-        default_value = "queen",
-        hide_default_value = true
-    )]
-    pub node: String,
+    /// Colony node slug (default: 'queen'; a node named here must exist in the stinger)
+    #[arg(long, value_name = "TEXT")]
+    pub node: Option<String>,
 
-    /// Environment slug (default: 'local')
-    #[arg(
-        long,
-        value_name = "TEXT",
-        default_value = "local",
-        hide_default_value = true
-    )]
-    pub env: String,
+    /// Environment slug (default: 'local'; an env named here must exist in the stinger)
+    #[arg(long, value_name = "TEXT")]
+    pub env: Option<String>,
 
     /// UI username to set in data/user.json
     #[arg(long, value_name = "TEXT")]
@@ -155,6 +145,14 @@ pub struct SeedArgs {
     /// Drop the given schema instead
     #[arg(long)]
     pub drop: bool,
+
+    /// Apply every seed file again, also those already applied
+    #[arg(long, conflicts_with = "drop")]
+    pub force: bool,
+
+    /// Only validate this seed file against the definitions ('-' for standard input)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["drop", "force", "only"])]
+    pub check: Option<std::path::PathBuf>,
 }
 
 /// `wurk admin service COMMAND`.
@@ -270,23 +268,13 @@ pub struct StingerSource {
     )]
     pub slug: String,
 
-    /// Colony node slug (default: 'queen')
-    #[arg(
-        long,
-        value_name = "TEXT",
-        default_value = "queen",
-        hide_default_value = true
-    )]
-    pub node: String,
+    /// Colony node slug (default: 'queen'; a node named here must exist in the stinger)
+    #[arg(long, value_name = "TEXT")]
+    pub node: Option<String>,
 
-    /// Environment slug (default: 'local')
-    #[arg(
-        long,
-        value_name = "TEXT",
-        default_value = "local",
-        hide_default_value = true
-    )]
-    pub env: String,
+    /// Environment slug (default: 'local'; an env named here must exist in the stinger)
+    #[arg(long, value_name = "TEXT")]
+    pub env: Option<String>,
 }
 
 /// `wurk admin stinger extract COMMAND`.
@@ -302,10 +290,11 @@ pub enum ExtractCommand {
 }
 
 /// The resources `extract` can copy out of a home.
-const RESOURCES: [&str; 11] = [
+const RESOURCES: [&str; 12] = [
     "requirements.txt",
     "wurker.toml",
     "seeds",
+    "scripts",
     "models",
     "bees",
     "settings",
@@ -322,8 +311,8 @@ pub struct ExtractArgs {
     /// Which resources to extract (default: ALL)
     #[arg(short, long, value_parser = RESOURCES, hide_possible_values = true)]
     #[arg(
-        value_name = "requirements.txt|wurker.toml|seeds|models|bees|settings|settings/bees|\
-                       lib|lib/mail|ssl|data"
+        value_name = "requirements.txt|wurker.toml|seeds|scripts|models|bees|settings|\
+                       settings/bees|lib|lib/mail|ssl|data"
     )]
     pub resource: Vec<String>,
 

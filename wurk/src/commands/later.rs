@@ -5,28 +5,13 @@
 use anyhow::bail;
 
 use super::refuse_drones;
-use crate::cli::ReportArgs;
-use crate::cli::admin::{
-    AdminCommand, ConfigCommand, ExtractCommand, ServiceCommand, StingerCommand,
-};
+use crate::cli::admin::{AdminCommand, ServiceCommand};
 
-/// The part that brings `report` and `admin status`.
-const RUNTIME: &str = "the Wurker runtime (scheduler, supervisor, Hive and reports)";
-/// The part that brings `admin init`, `admin seed`, `admin stinger` and `admin config`.
-const STINGERS: &str = "stingers, seeds and config management";
 /// The part that brings `admin service`.
 const SERVICES: &str = "service file generation";
 
-/// `wurk report`.
-///
-/// # Errors
-/// Always: `--drone`, or the command is not provided yet.
-pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
-    refuse_drones(&args.drone)?;
-    not_yet("report", RUNTIME)
-}
-
-/// `wurk admin ...`.
+/// `wurk admin service`; the other admin commands are provided by [`super::admin`] and
+/// [`super::control`], which never hand them here.
 ///
 /// # Errors
 /// Always: `--drone`, or the command is not provided yet.
@@ -34,36 +19,13 @@ pub fn admin(command: &AdminCommand) -> anyhow::Result<()> {
     match command {
         // Dispatched to `commands::control` before reaching here.
         AdminCommand::Control(args) => refuse_drones(&args.drone),
-        AdminCommand::Status(args) => {
-            refuse_drones(&args.drone)?;
-            not_yet("admin status", RUNTIME)
-        }
-        AdminCommand::Config(config) => not_yet(config_path(config), STINGERS),
-        AdminCommand::Init(_) => not_yet("admin init", STINGERS),
-        AdminCommand::Seed(_) => not_yet("admin seed", STINGERS),
-        AdminCommand::Stinger(stinger) => not_yet(&stinger_path(stinger), STINGERS),
         AdminCommand::Service(service) => not_yet(service_path(service), SERVICES),
+        AdminCommand::Config(_)
+        | AdminCommand::Init(_)
+        | AdminCommand::Seed(_)
+        | AdminCommand::Status(_)
+        | AdminCommand::Stinger(_) => bail!("'wurk admin' was routed to the wrong place"),
     }
-}
-
-fn config_path(command: &ConfigCommand) -> &'static str {
-    match command {
-        ConfigCommand::Get { .. } => "admin config get",
-        ConfigCommand::Reset => "admin config reset",
-        ConfigCommand::Set { .. } => "admin config set",
-    }
-}
-
-fn stinger_path(command: &StingerCommand) -> String {
-    let leaf = match command {
-        StingerCommand::Extract(ExtractCommand::Colony(_)) => "extract colony",
-        StingerCommand::Extract(ExtractCommand::Wurker(_)) => "extract wurker",
-        StingerCommand::Refactor { .. } => "refactor",
-        StingerCommand::Resting { .. } => "resting",
-        StingerCommand::Sting { .. } => "sting",
-        StingerCommand::Unsting { .. } => "unsting",
-    };
-    format!("admin stinger {leaf}")
 }
 
 fn service_path(command: &ServiceCommand) -> &'static str {

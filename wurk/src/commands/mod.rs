@@ -1,15 +1,23 @@
-//! What each command does, one module per command: `show`, `add`, `edit` and `remove` ask the
-//! daemon; the commands this release does not provide yet are answered by [`later`]. This
+//! What each command does, one module per command: `show`, `add`, `edit`, `remove`, `report`
+//! and the `admin` commands of [`admin`] ask the daemon (`admin config` edits the home's file
+//! itself); the commands this release does not provide yet are answered by [`later`]. This
 //! module holds what they share: the way to the daemon and the checks on its answers.
 
 pub mod add;
+pub mod admin;
+pub mod admin_config;
+pub mod admin_seed;
+pub mod admin_stinger;
+mod config_doc;
 pub mod control;
 pub mod edit;
 pub mod later;
 pub mod logs;
 pub mod remove;
+pub mod report;
 pub mod runs;
 pub mod show;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -70,11 +78,11 @@ pub fn run(command: Command, daemon: &DaemonFlags) -> anyhow::Result<()> {
         Command::Kill(args) => runs::kill(&args, daemon),
         Command::Run(args) => runs::run(&args, daemon),
         Command::Logs(args) => logs::run(&args, daemon),
-        Command::Report(args) => later::report(&args),
+        Command::Report(args) => report::run(&args, daemon),
         Command::Admin(crate::cli::admin::AdminCommand::Control(args)) => {
             control::run(&args, daemon)
         }
-        Command::Admin(admin) => later::admin(&admin),
+        Command::Admin(command) => admin::run(&command, daemon),
     }
 }
 

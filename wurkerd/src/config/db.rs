@@ -357,6 +357,32 @@ fn existing_file(home: &Path, key: &'static str, name: &str) -> Result<Option<Pa
     Ok(Some(path))
 }
 
+impl ServerDb {
+    /// Whether the connection carries a password: the `password` key, or one inside `url`.
+    pub fn has_password(&self) -> bool {
+        !self.password.is_empty() || self.url.as_ref().is_some_and(url_has_password)
+    }
+}
+
+/// Whether a URL carries a non-empty password: `scheme://user:password@host/...`, or a
+/// `password=` parameter (which PostgreSQL URLs accept).
+fn url_has_password(url: &Secret) -> bool {
+    let text = url.expose();
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let in_userinfo = authority
+        .rsplit_once('@')
+        .and_then(|(userinfo, _host)| userinfo.split_once(':'))
+        .is_some_and(|(_, password)| !password.is_empty());
+    let in_parameters = rest.split_once('?').is_some_and(|(_, parameters)| {
+        parameters.split('&').any(|pair| {
+            pair.strip_prefix("password=")
+                .is_some_and(|v| !v.is_empty())
+        })
+    });
+    in_userinfo || in_parameters
+}
+
 impl ServerKind {
     /// The port the server listens on unless told otherwise.
     pub fn default_port(self) -> u16 {
@@ -366,7 +392,8 @@ impl ServerKind {
         }
     }
 
-    fn scheme(self) -> &'static str {
+    /// The server's `dbdriver` name, also the scheme of its URLs.
+    pub fn scheme(self) -> &'static str {
         match self {
             ServerKind::MySql => "mysql",
             ServerKind::Postgres => "postgresql",

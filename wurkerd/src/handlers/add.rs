@@ -28,7 +28,7 @@ pub async fn add(ctx: &Context, kind: DefKind, json: &str) -> Outcome<Response> 
         }
         DefKind::Bee => {
             let patch = bee::parse(value, app_id, true)?;
-            let mut row = blank_bee(app_id);
+            let mut row = BeeRow::blank(app_id);
             bee_refs::apply(&mut tx, patch, &mut row).await?;
             refuse_taken(&mut tx, app_id, kind, &row.slug).await?;
             let id = bees::insert(&mut tx, &row).await?;
@@ -42,21 +42,6 @@ pub async fn add(ctx: &Context, kind: DefKind, json: &str) -> Outcome<Response> 
         _ => ctx.runtime.defs_changed().await,
     }
     Ok(Response::Done)
-}
-
-fn blank_bee(app_id: Uuid) -> BeeRow {
-    BeeRow {
-        id: 0,
-        app_id,
-        slug: String::new(),
-        name: String::new(),
-        description: None,
-        command_id: 0,
-        cron_id: None,
-        args: None,
-        quiet_restart: false,
-        enabled: true,
-    }
 }
 
 /// Refuses a slug already used by a definition of this kind on this node.

@@ -3,26 +3,39 @@
 //! nothing.
 
 mod add;
-mod bee_refs;
+pub(crate) mod bee_refs;
+mod config;
 mod control;
 mod edit;
 pub mod logs;
 mod ondemand;
 mod overview;
 mod remove;
+mod report;
 mod runs;
+mod seed;
 mod show;
+mod status;
+mod stinger;
+
+pub use stinger::stinger_failure;
+
+use std::sync::Arc;
 
 use protocol::{ErrorCode, ErrorReply, Request, Response};
 
 use crate::hive::LiveLogs;
 use crate::runtime::Runtime;
+use crate::settings::Settings;
 use crate::store::{Store, StoreError};
 
-/// What handlers share: the databases, the runtime, and the logs of the runs going now.
+/// What handlers share: the databases, the node's settings, the runtime, and the logs of the
+/// runs going now.
 #[derive(Debug, Clone)]
 pub struct Context {
     pub store: Store,
+    /// The node's configuration as last (re)loaded, and the lock of administrative operations.
+    pub settings: Arc<Settings>,
     pub runtime: Runtime,
     pub logs: LiveLogs,
     /// The home's `data/`, where run logs are.
@@ -62,16 +75,28 @@ pub async fn handle(ctx: &Context, request: Request) -> Response {
         Request::Add { kind, json } => add::add(ctx, kind, &json).await,
         Request::Edit { kind, key, json } => edit::edit(ctx, kind, &key, &json).await,
         Request::Remove { kind, key } => remove::remove(ctx, kind, &key).await,
+        Request::Report(query) => report::report(ctx, query).await,
+        Request::Status => status::status(ctx).await,
         Request::Run { target, slug, wait } => runs::run(ctx, target, slug, wait).await,
         Request::Kill { target, slug } => runs::kill(ctx, target, slug).await,
         Request::Control(action) => control::control(ctx, action).await,
         // Logs are streamed by the connection itself; see `logs::stream`.
-        Request::Logs { .. } | Request::Report(_) | Request::Status => {
-            Err(Failure::Reply(ErrorReply::new(
-                ErrorCode::Unsupported,
-                "this request is not available in this daemon",
-            )))
-        }
+        Request::Logs { .. } => Err(Failure::Reply(ErrorReply::new(
+            ErrorCode::Internal,
+            "a log request reached the wrong place",
+        ))),
+        Request::Sting(source) => stinger::sting(ctx, source).await,
+        Request::Unsting { drop_schema } => stinger::unsting(ctx, drop_schema).await,
+        Request::Resting {
+            source,
+            drop_schema,
+        } => stinger::resting(ctx, source, drop_schema).await,
+        Request::Extract(request) => stinger::extract(ctx, request).await,
+        Request::Refactor { root } => stinger::refactor(ctx, root).await,
+        Request::Seed(request) => seed::seed(ctx, request).await,
+        Request::SeedCheck { name, json } => seed::check(ctx, &name, &json).await,
+        Request::Init(request) => seed::init(ctx, request).await,
+        Request::ReloadConfig => config::reload(ctx).await,
     };
     match outcome {
         Ok(response) => response,

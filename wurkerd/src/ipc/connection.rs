@@ -92,6 +92,15 @@ fn request_name(request: &Request) -> &'static str {
         Request::Status => "status",
         Request::Control(_) => "control",
         Request::Logs { .. } => "logs",
+        Request::Sting(_) => "sting",
+        Request::Unsting { .. } => "unsting",
+        Request::Resting { .. } => "resting",
+        Request::Extract(_) => "extract",
+        Request::Refactor { .. } => "refactor",
+        Request::Seed(_) => "seed",
+        Request::SeedCheck { .. } => "seed_check",
+        Request::Init(_) => "init",
+        Request::ReloadConfig => "reload_config",
     }
 }
 

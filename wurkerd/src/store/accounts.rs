@@ -1,6 +1,7 @@
 //! `user` (UI logins) and `api_auth` (HTTP API Basic credentials) in the local database: checking
-//! a login, and setting a password. Hashes are argon2; Werkzeug scrypt hashes left by Wurker 0.1
-//! are accepted once and replaced by argon2 on that successful login.
+//! a login, setting a password, and replacing a table's accounts as seeding does. Hashes are
+//! made by [`crate::password`] (argon2); Werkzeug scrypt hashes left by Wurker 0.1 are accepted
+//! once and replaced by argon2 on that successful login.
 
 use crate::password::{self, PasswordError, Verdict};
 use crate::store::{Conn, StoreError, query};
@@ -40,6 +41,20 @@ impl Accounts {
         match self {
             Accounts::Users => "INSERT INTO \"user\" (password, username) VALUES (?, ?)",
             Accounts::Api => "INSERT INTO api_auth (password, username) VALUES (?, ?)",
+        }
+    }
+
+    fn list(self) -> &'static str {
+        match self {
+            Accounts::Users => "SELECT username, password FROM \"user\" ORDER BY username",
+            Accounts::Api => "SELECT username, password FROM api_auth ORDER BY username",
+        }
+    }
+
+    fn delete_all(self) -> &'static str {
+        match self {
+            Accounts::Users => "DELETE FROM \"user\"",
+            Accounts::Api => "DELETE FROM api_auth",
         }
     }
 }
@@ -122,6 +137,40 @@ pub async fn set_password(
         .execute(conn)
         .await?;
     if changed == 0 {
+        query(accounts.insert())
+            .bind(hash)
+            .bind(username)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every account of the table as (username, stored hash), by username.
+///
+/// # Errors
+/// On a database failure.
+pub async fn list(
+    conn: &mut Conn,
+    accounts: Accounts,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = query(accounts.list()).fetch_all(conn).await?;
+    rows.iter()
+        .map(|row| Ok((row.text("username")?, row.text("password")?)))
+        .collect()
+}
+
+/// Replaces the table's accounts with these (username, hash) pairs; run it in a transaction.
+///
+/// # Errors
+/// On a database failure, or a username given twice.
+pub async fn replace(
+    conn: &mut Conn,
+    accounts: Accounts,
+    rows: &[(String, String)],
+) -> Result<(), StoreError> {
+    query(accounts.delete_all()).execute(conn).await?;
+    for (username, hash) in rows {
         query(accounts.insert())
             .bind(hash)
             .bind(username)

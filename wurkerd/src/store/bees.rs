@@ -22,6 +22,25 @@ pub struct BeeRow {
     pub enabled: bool,
 }
 
+impl BeeRow {
+    /// A Bee not stored yet, with the column defaults (enabled, not a quiet restart), to be
+    /// filled in from a definition.
+    pub fn blank(app_id: Uuid) -> Self {
+        Self {
+            id: 0,
+            app_id,
+            slug: String::new(),
+            name: String::new(),
+            description: None,
+            command_id: 0,
+            cron_id: None,
+            args: None,
+            quiet_restart: false,
+            enabled: true,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, app_id, slug, name, description, command_id, cron_id, args, \
      quiet_restart, enabled";
 

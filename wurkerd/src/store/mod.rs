@@ -34,9 +34,11 @@
 //!   [`Value::json`], times as `DateTime<Utc>`); read them back with the [`Row`] getters, which
 //!   also read what Wurker 0.1 wrote (NULL booleans, INTEGER columns holding floats, …).
 //!   Bind a report status as [`Value::label`]: Wurker 0.1 made that column a native ENUM on
-//!   PostgreSQL, which refuses text.
+//!   PostgreSQL, which refuses text. Compare stored times with [`Value::time_bound`], which
+//!   SQLite's text times need.
 //! - Callers read with `store.read.acquire()` and write in `store.write.begin()` … `commit()`;
-//!   both coerce to `&mut Conn`. Every query is scoped by `app_id`.
+//!   both coerce to `&mut Conn`. Reads that must agree with each other (a count and its page)
+//!   share `store.read.begin_read()`. Every query is scoped by `app_id`.
 //! - [`StoreError::Unavailable`] means "the database cannot be reached now": retry later
 //!   (`Pool::ping` tells when it is back). Unique and foreign-key violations arrive as
 //!   `Conflict` and `Reference`.
@@ -60,8 +62,11 @@ pub mod plans;
 mod pool;
 mod query;
 pub mod queue;
+pub mod reports;
 mod row;
 pub mod runs;
+pub mod seeds;
+pub mod status;
 mod value;
 
 use anyhow::{Context, Result};
@@ -134,7 +139,7 @@ impl Store {
             local,
         };
         let mut tx = store.write.begin().await?;
-        control::register(&mut tx, config)
+        control::register(&mut tx, config, crate::host::private_ipv4())
             .await
             .context("registering this node in the config database")?;
         tx.commit().await?;

@@ -111,6 +111,34 @@ impl Pool {
         })
     }
 
+    /// A read-only transaction whose statements all see the database as it was at its first
+    /// read (a count and the page it counts, for instance). On SQLite it takes no write lock;
+    /// on a server it asks for a snapshot, which PostgreSQL's default isolation does not give.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when no connection can be had or the transaction cannot
+    /// be started.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        let inner = match &self.kind {
+            // A deferred transaction: in WAL mode its first read fixes what it sees.
+            PoolKind::Sqlite(pool) => pool.begin().await.map(Transactional::Sqlite),
+            PoolKind::MySql(pool) => pool
+                .begin_with("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
+                .await
+                .map(Transactional::MySql),
+            PoolKind::Postgres(pool) => pool
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await
+                .map(Transactional::Postgres),
+        }
+        .map_err(StoreError::connecting);
+        self.health.observe(&inner);
+        Ok(Tx {
+            inner: inner?,
+            health: self.health.clone(),
+        })
+    }
+
     /// Checks that the database answers, cheaply (`SELECT 1`). A caller waiting for the
     /// database to come back calls this before retrying its work; the recovery is logged here.
     ///

@@ -11,7 +11,7 @@ use sqlx::types::JsonRawValue;
 use sqlx::{AssertSqlSafe, Database, MySql, Postgres, SqlSafeStr, SqlStr, Sqlite};
 
 use crate::store::conn::Backend;
-use crate::store::value::SQLITE_TIME_FORMAT;
+use crate::store::value::{SQLITE_TIME_FORMAT, sqlite_time_bound};
 use crate::store::{Conn, Dialect, Row, StoreError, Value};
 
 /// A statement and its values. Build it with [`query`], add values with [`Query::bind`], then
@@ -154,6 +154,7 @@ impl Query {
                 Value::Text(v) | Value::Json(v) | Value::Label(v) => q.bind(v),
                 Value::Bytes(v) => q.bind(v),
                 Value::Time(v) => q.bind(v.map(|t| t.format(SQLITE_TIME_FORMAT).to_string())),
+                Value::TimeBound(v) => q.bind(v.map(sqlite_time_bound)),
             };
         }
         q
@@ -169,7 +170,7 @@ impl Query {
                 Value::Text(v) | Value::Json(v) | Value::Label(v) => q.bind(v),
                 Value::Bytes(v) => q.bind(v),
                 // Connections run in UTC, and DATETIME keeps no zone: store UTC wall time.
-                Value::Time(v) => q.bind(v.map(|t| t.naive_utc())),
+                Value::Time(v) | Value::TimeBound(v) => q.bind(v.map(|t| t.naive_utc())),
             };
         }
         q
@@ -190,7 +191,7 @@ impl Query {
                 Value::Bytes(v) => q.bind(v),
                 // Text is not accepted where a json column is expected; a json value is.
                 Value::Json(v) => q.bind(v.map(json_value).transpose()?),
-                Value::Time(v) => q.bind(v),
+                Value::Time(v) | Value::TimeBound(v) => q.bind(v),
                 Value::Label(v) => q.bind(v.map(Untyped)),
             };
         }

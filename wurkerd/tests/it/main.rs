@@ -8,6 +8,9 @@
 
 mod backends;
 mod legacy;
+mod node_status;
 mod outage;
+mod reports;
+mod seeding;
 mod sharing;
 mod story;

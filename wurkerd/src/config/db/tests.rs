@@ -177,3 +177,26 @@ fn a_bad_url_is_refused_without_repeating_it() {
     assert!(err.contains("remote_db.url"), "{err}");
     assert!(!err.contains("s3cret"), "{err}");
 }
+
+#[test]
+fn a_password_is_known_to_be_set_without_being_shown() {
+    let keys =
+        server("[remote_db]\ndbdriver = \"mysql\"\npassword = \"hunter2\"\ndatabase = \"w\"\n");
+    assert!(keys.has_password());
+    let cases = [
+        ("postgres://wurker:s3cret@db.example:5433/colony", true),
+        ("postgres://wurker@db.example/colony", false),
+        ("postgres://wurker:@db.example/colony", false),
+        ("postgres://db.example/colony?user=a:b@c", false),
+        (
+            "postgres://wurker@db.example/colony?sslmode=require&password=s3cret",
+            true,
+        ),
+    ];
+    for (url, expected) in cases {
+        let db = server(&format!(
+            "[remote_db]\ndbdriver = \"postgresql\"\nurl = \"{url}\"\n"
+        ));
+        assert_eq!(db.has_password(), expected, "{url}");
+    }
+}

@@ -4,8 +4,7 @@ use crate::store::accounts::{Accounts, check_login, set_password};
 use crate::store::{Health, Pool, open, query};
 
 /// Werkzeug's `generate_password_hash("wurkeradmin")`, as Wurker 0.1 stored it.
-const WERKZEUG: &str = "scrypt:32768:8:1$DDVg0wqG2uSrQgxO$7c086f0430d4f08d289551643a90dfc446fbf0\
-    1abee7758b9fd5700ef968cd4bd1bd82fec2edfe3a5297e7f972a5394a15a886a369ddc447ad7b2be289d4302b";
+const WERKZEUG: &str = crate::password::WERKZEUG_DEFAULT;
 
 async fn local_db(dir: &tempfile::TempDir) -> Pool {
     let pool = open::sqlite(&dir.path().join("wurker.db"), 2, Health::new("local"))
