@@ -101,6 +101,7 @@ fn hive_context(config: &Config, store: &Store) -> Result<HiveContext> {
         .with_context(|| format!("installing the PyBee runner in {}", runner_dir.display()))?;
     Ok(HiveContext {
         store: store.clone(),
+        journal: hive::journal::Journal::start(store.clone()),
         env: LaunchEnv {
             app_id: config.app_id.to_string(),
             home: config.layout.home.clone(),
@@ -110,6 +111,7 @@ fn hive_context(config: &Config, store: &Store) -> Result<HiveContext> {
             runner,
         },
         data: config.layout.data.clone(),
+        pipes: hive::output::pipe_dir(&config.layout.data, &config.app_id.to_string()),
         settings: config.runtime.clone(),
         logs: Arc::default(),
     })

@@ -56,6 +56,11 @@ async fn send_log(
     match live {
         Some(live) if follow => sender.follow(&live.path, live.progress).await,
         _ => {
+            let keep = ctx.settings.current().runtime.log_keep;
+            if !log.exists() && output::is_kept(&ctx.data, bee_id, run_id, keep) {
+                // The run printed nothing.
+                return Ok(());
+            }
             if !log.exists() {
                 return Err(ErrorReply::not_found(format!(
                     "no log is kept for run {run_id} of Bee '{bee}' (only the latest runs' logs \

@@ -3,6 +3,7 @@
 //! the PROCESSING report written before the start to the final report after the end, and
 //! tells the runtime what happened through [`RunEvent`]s.
 
+pub mod journal;
 pub mod launch;
 pub mod output;
 pub mod process;
@@ -138,9 +139,13 @@ pub struct LiveLog {
 #[derive(Debug)]
 pub struct HiveContext {
     pub store: Store,
+    /// Where runs write their reports.
+    pub journal: journal::Journal,
     pub env: LaunchEnv,
     /// The home's `data/`.
     pub data: PathBuf,
+    /// Where runs' pipes are made ([`output::pipe_dir`]).
+    pub pipes: PathBuf,
     pub settings: RuntimeSettings,
     pub logs: LiveLogs,
 }

@@ -2,6 +2,10 @@
 //! drains into the run's log file (`data/logs/BEE_ID/RUN_ID.log`) while keeping the last lines
 //! of stderr for the report.
 //!
+//! The pipes live in memory (`/dev/shm/wurker-APP_ID/` where the system has it, else the home's
+//! `data/runs/`): a short run would otherwise spend most of its start making and removing them
+//! on disk.
+//!
 //! Named pipes rather than anonymous ones: the Bee holds its pipe open for reading as well as
 //! writing, so if the daemon dies the Bee never gets SIGPIPE; its writes wait in the pipe (and
 //! at worst block once the pipe is full) until the next daemon opens the pipe by its name and
@@ -34,12 +38,12 @@ pub struct OutputPaths {
 }
 
 impl OutputPaths {
-    /// The paths for run `run_id` of Bee `bee_id` in the home's `data/`.
-    pub fn new(data: &Path, bee_id: i64, run_id: i64) -> Self {
-        let runs = data.join("runs");
+    /// The paths for run `run_id` of Bee `bee_id`: pipes in `pipes` (see [`pipe_dir`]), the log
+    /// in the home's `data/`.
+    pub fn new(pipes: &Path, data: &Path, bee_id: i64, run_id: i64) -> Self {
         Self {
-            stdout_fifo: runs.join(format!("{run_id}.out")),
-            stderr_fifo: runs.join(format!("{run_id}.err")),
+            stdout_fifo: pipes.join(format!("{run_id}.out")),
+            stderr_fifo: pipes.join(format!("{run_id}.err")),
             log: log_path(data, bee_id, run_id),
         }
     }
@@ -57,6 +61,28 @@ impl OutputPaths {
     }
 }
 
+/// Where a node keeps its runs' pipes: a private directory in `/dev/shm` named by the node,
+/// else `data/runs`. Both daemons of a home (before and after a restart) choose the same one.
+pub fn pipe_dir(data: &Path, app_id: &str) -> PathBuf {
+    let shared = Path::new("/dev/shm");
+    if shared.is_dir() {
+        let dir = shared.join(format!("wurker-{app_id}"));
+        if private_dir(&dir) {
+            return dir;
+        }
+    }
+    data.join("runs")
+}
+
+/// Makes `dir` if needed and says whether it is ours alone.
+fn private_dir(dir: &Path) -> bool {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    let _ = std::fs::DirBuilder::new().mode(0o700).create(dir);
+    std::fs::symlink_metadata(dir).is_ok_and(|meta| {
+        meta.is_dir() && meta.uid() == nix::unistd::getuid().as_raw() && meta.mode() & 0o077 == 0
+    })
+}
+
 /// A run's log file.
 pub fn log_path(data: &Path, bee_id: i64, run_id: i64) -> PathBuf {
     data.join("logs")
@@ -69,6 +95,25 @@ pub fn rotated(log: &Path) -> PathBuf {
     let mut name = log.as_os_str().to_owned();
     name.push(".1");
     PathBuf::from(name)
+}
+
+/// Whether the log of run `run_id` would still be kept: fewer than `keep` newer runs of the Bee
+/// have logs. A kept run without a log file printed nothing.
+pub fn is_kept(data: &Path, bee_id: i64, run_id: i64, keep: usize) -> bool {
+    let dir = data.join("logs").join(bee_id.to_string());
+    let newer = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|entry| {
+                    let name = entry.file_name();
+                    name.to_str()?.strip_suffix(".log")?.parse::<i64>().ok()
+                })
+                .filter(|id| *id > run_id)
+                .count()
+        })
+        .unwrap_or(0);
+    newer < keep
 }
 
 /// Removes the oldest run logs of a Bee so that `keep` remain, sparing the runs in `live`.
@@ -216,6 +261,8 @@ async fn read_some(pipe: &mut Option<pipe::Receiver>, buf: &mut [u8]) -> Option<
 struct LogWriter {
     path: PathBuf,
     file: Option<tokio::fs::File>,
+    /// The file could not be written; the rest of the output is dropped.
+    failed: bool,
     len: u64,
     total: u64,
     max_bytes: u64,
@@ -223,28 +270,19 @@ struct LogWriter {
 }
 
 impl LogWriter {
+    /// A writer for `path`; the file is made at the first output (creating files is the
+    /// costliest step of a short run, and many runs print nothing).
     async fn open(path: &Path, max_bytes: u64, progress: watch::Sender<Progress>) -> Self {
         // An adopted run appends to the log its first daemon started.
-        let file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .await;
-        let file = match file {
-            Ok(file) => Some(file),
-            Err(err) => {
-                tracing::error!(log = %path.display(), error = %err, "cannot write a run's log");
-                None
-            }
-        };
-        let len = match &file {
-            Some(file) => file.metadata().await.map(|m| m.len()).unwrap_or(0),
-            None => 0,
-        };
+        let len = tokio::fs::metadata(path)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
         progress.send_modify(|p| p.len = len);
         Self {
             path: path.to_path_buf(),
-            file,
+            file: None,
+            failed: false,
             len,
             total: 0,
             max_bytes,
@@ -252,17 +290,37 @@ impl LogWriter {
         }
     }
 
+    async fn file(&mut self) -> Option<&mut tokio::fs::File> {
+        if self.file.is_none() && !self.failed {
+            let opened = tokio::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .await;
+            match opened {
+                Ok(file) => self.file = Some(file),
+                Err(err) => {
+                    tracing::error!(log = %self.path.display(), error = %err,
+                        "cannot write a run's log");
+                    self.failed = true;
+                }
+            }
+        }
+        self.file.as_mut()
+    }
+
     async fn write(&mut self, bytes: &[u8]) {
         self.total += bytes.len() as u64;
         if self.len > 0 && self.len + bytes.len() as u64 > self.max_bytes {
             self.rotate().await;
         }
-        let Some(file) = &mut self.file else {
+        let Some(file) = self.file().await else {
             return;
         };
         if let Err(err) = file.write_all(bytes).await {
             tracing::error!(log = %self.path.display(), error = %err, "cannot write a run's log");
             self.file = None;
+            self.failed = true;
             return;
         }
         self.len += bytes.len() as u64;
@@ -274,7 +332,6 @@ impl LogWriter {
         if let Err(err) = tokio::fs::rename(&self.path, rotated(&self.path)).await {
             tracing::warn!(log = %self.path.display(), error = %err, "cannot rotate a run's log");
         }
-        self.file = tokio::fs::File::create(&self.path).await.ok();
         self.len = 0;
         self.progress.send_modify(|p| {
             p.generation += 1;

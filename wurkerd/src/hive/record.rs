@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::hive::HiveContext;
-use crate::store::runs::{self, Ending, Status};
+use crate::hive::journal::Entry;
+use crate::store::runs::{Ending, Status};
 use crate::store::{StoreError, hive};
 
 /// How often a final report is tried before it is kept locally.
@@ -53,15 +54,18 @@ struct KeptEnding {
     runcount: i64,
     duration: f64,
     status_info: String,
+    /// The Bee whose ondemand item goes with the report.
+    #[serde(default)]
+    dequeue: Option<i64>,
 }
 
-/// Writes a run's final report, retrying briefly; when the config database stays out of reach
-/// the ending is kept in the run's Hive row. Returns whether the report is final (so the Hive
-/// row may go).
-pub async fn finish(ctx: &HiveContext, run_id: i64, ending: &Ending) -> bool {
+/// Writes a run's final report (and removes the Bee's ondemand item `dequeue`), retrying
+/// briefly; when the config database stays out of reach the ending is kept in the run's Hive
+/// row. Returns whether the report is final (so the Hive row may go).
+pub async fn finish(ctx: &HiveContext, run_id: i64, ending: &Ending, dequeue: Option<i64>) -> bool {
     let mut delay = Duration::from_millis(100);
     for attempt in 1..=FINISH_ATTEMPTS {
-        match write_ending(ctx, run_id, ending).await {
+        match write_ending(ctx, run_id, ending, dequeue).await {
             Ok(()) => return true,
             Err(err) if attempt < FINISH_ATTEMPTS && err.is_unavailable() => {
                 tokio::time::sleep(delay).await;
@@ -79,6 +83,7 @@ pub async fn finish(ctx: &HiveContext, run_id: i64, ending: &Ending) -> bool {
         runcount: ending.runcount,
         duration: ending.duration,
         status_info: ending.status_info.0.clone(),
+        dequeue,
     };
     let text = serde_json::to_string(&kept).unwrap_or_default();
     if let Err(err) = hive::keep_ending(&ctx.store.local, run_id, &text).await {
@@ -87,10 +92,18 @@ pub async fn finish(ctx: &HiveContext, run_id: i64, ending: &Ending) -> bool {
     false
 }
 
-async fn write_ending(ctx: &HiveContext, run_id: i64, ending: &Ending) -> Result<(), StoreError> {
-    let mut tx = ctx.store.write.begin().await?;
-    runs::finish(&mut tx, run_id, ending).await?;
-    tx.commit().await
+async fn write_ending(
+    ctx: &HiveContext,
+    run_id: i64,
+    ending: &Ending,
+    dequeue: Option<i64>,
+) -> Result<(), StoreError> {
+    let entry = Entry::Finish {
+        run_id,
+        ending: ending.clone(),
+        dequeue,
+    };
+    ctx.journal.write(entry).await.map(drop)
 }
 
 /// Writes the endings kept while the config database was out of reach. Returns how many are
@@ -105,7 +118,7 @@ pub async fn flush_kept(ctx: &HiveContext) -> usize {
     };
     let mut waiting = 0;
     for (run_id, text) in kept {
-        let Some(ending) = serde_json::from_str::<KeptEnding>(&text)
+        let Some((ending, dequeue)) = serde_json::from_str::<KeptEnding>(&text)
             .ok()
             .and_then(|kept| kept.into_ending())
         else {
@@ -113,13 +126,13 @@ pub async fn flush_kept(ctx: &HiveContext) -> usize {
                 run.id = run_id,
                 "a kept run ending is unreadable; dropping it"
             );
-            let _ = hive::delete(&ctx.store.local, run_id).await;
+            let _ = ctx.journal.write(Entry::Forget { run_id }).await;
             continue;
         };
-        match write_ending(ctx, run_id, &ending).await {
+        match write_ending(ctx, run_id, &ending, dequeue).await {
             Ok(()) => {
                 tracing::info!(run.id = run_id, "kept run ending written");
-                let _ = hive::delete(&ctx.store.local, run_id).await;
+                let _ = ctx.journal.write(Entry::Forget { run_id }).await;
             }
             Err(_) => waiting += 1,
         }
@@ -128,7 +141,7 @@ pub async fn flush_kept(ctx: &HiveContext) -> usize {
 }
 
 impl KeptEnding {
-    fn into_ending(self) -> Option<Ending> {
+    fn into_ending(self) -> Option<(Ending, Option<i64>)> {
         let status = [
             Status::Processing,
             Status::Overrun,
@@ -138,12 +151,13 @@ impl KeptEnding {
         ]
         .into_iter()
         .find(|status| status.name() == self.status)?;
-        Some(Ending {
+        let ending = Ending {
             status,
             runcount: self.runcount,
             duration: self.duration,
             status_info: JsonText(self.status_info),
-        })
+        };
+        Some((ending, self.dequeue))
     }
 }
 
@@ -160,8 +174,8 @@ pub async fn close_orphan(ctx: &HiveContext, run_id: i64, runcount: i64, message
         duration: 0.0,
         status_info: info.to_json(),
     };
-    if finish(ctx, run_id, &ending).await {
-        let _ = hive::delete(&ctx.store.local, run_id).await;
+    if finish(ctx, run_id, &ending, None).await {
+        let _ = ctx.journal.write(Entry::Forget { run_id }).await;
     }
 }
 

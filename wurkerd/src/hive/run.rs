@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::hive::journal::Entry;
 use crate::hive::output::{self, OutputPaths, OutputSummary, Progress};
 use crate::hive::record::{self, StatusInfo};
 use crate::hive::watch::{Adopted, Watched, exit_code};
@@ -19,9 +20,9 @@ use crate::hive::{
     HiveContext, LiveLog, RunControl, RunEvent, RunKey, RunKind, RunSpec, StopReason, launch,
     process,
 };
+use crate::store::hive;
 use crate::store::hive::HiveRow;
-use crate::store::runs::{self, Ending, NewRun, Status};
-use crate::store::{hive, queue};
+use crate::store::runs::{Ending, Status};
 
 /// How long output may keep coming after the main process ended, before the log is closed.
 const OUTPUT_LINGER: Duration = Duration::from_millis(500);
@@ -89,7 +90,7 @@ pub fn adopt(
             started: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
             started_at: row.started_at,
             runcount: row.runcount,
-            paths: OutputPaths::new(&ctx.data, row.bee_id, row.run_id),
+            paths: OutputPaths::new(&ctx.pipes, &ctx.data, row.bee_id, row.run_id),
             process: Watched::Adopted(Adopted::new(row.pid, row.proc_start)),
             restart: None,
         };
@@ -142,7 +143,7 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
             return Err(failed_summary(spec, Some(run_id)));
         }
     };
-    let paths = OutputPaths::new(&ctx.data, spec.bee_id, run_id);
+    let paths = OutputPaths::new(&ctx.pipes, &ctx.data, spec.bee_id, run_id);
     let spawned = output::prepare(&paths)
         .map(|ends| launch::command(program, &ctx.env, &spec.bee_slug, run_id, ends).spawn());
     let child = match spawned {
@@ -190,19 +191,14 @@ async fn begin_report(
     started_at: DateTime<Utc>,
     info: &StatusInfo,
 ) -> Result<i64, String> {
-    let new = NewRun {
-        app_id: ctx.store.app_id,
+    let entry = Entry::Begin {
         bee_id: spec.bee_id,
         cron_id: spec.cron_id,
-        args: spec.args.as_ref(),
+        args: spec.args.clone(),
         started_at,
+        status_info: info.to_json(),
     };
-    let mut tx = ctx.store.write.begin().await.map_err(|e| e.to_string())?;
-    let run_id = runs::begin(&mut tx, &new, &info.to_json())
-        .await
-        .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
-    Ok(run_id)
+    ctx.journal.write(entry).await.map_err(|e| e.to_string())
 }
 
 /// The pid on the report and the run in the Hive table; failures are logged, the run goes on.
@@ -227,11 +223,9 @@ async fn record_start(
         started_at,
         log_path: paths.log.display().to_string(),
     };
-    let pid_write = async {
-        let mut conn = ctx.store.write.acquire().await?;
-        runs::set_pid(&mut conn, run_id, pid).await
-    };
-    let (on_report, in_hive) = tokio::join!(pid_write, hive::insert(&ctx.store.local, &row));
+    let pid_write = ctx.journal.write(Entry::SetPid { run_id, pid });
+    let in_hive = ctx.journal.write(Entry::Hive(Box::new(row)));
+    let (on_report, in_hive) = tokio::join!(pid_write, in_hive);
     for (what, result) in [("report", on_report), ("hive", in_hive)] {
         if let Err(err) = result {
             tracing::warn!(run.id = run_id, error = %err, table = what, "cannot record a start");
@@ -252,9 +246,8 @@ async fn fail_report(ctx: &HiveContext, spec: &RunSpec, run_id: i64, message: St
         duration: 0.0,
         status_info: info.to_json(),
     };
-    if record::finish(ctx, run_id, &ending).await && spec.from_queue {
-        dequeue(ctx, spec.bee_id).await;
-    }
+    let dequeue = spec.from_queue.then_some(spec.bee_id);
+    record::finish(ctx, run_id, &ending, dequeue).await;
 }
 
 fn failed_summary(spec: &RunSpec, run_id: Option<i64>) -> RunSummary {
@@ -310,12 +303,12 @@ async fn watch_run(
     let status_name = ending.status.name().to_string();
     log_end(&run, &status_name, code, stop);
 
-    let final_written = record::finish(ctx, run.run_id, &ending).await;
-    if final_written {
-        let _ = hive::delete(&ctx.store.local, run.run_id).await;
-    }
-    if run.from_queue && stop != Some(StopReason::Shutdown) {
-        dequeue(ctx, run.bee_id).await;
+    let dequeue = (run.from_queue && stop != Some(StopReason::Shutdown)).then_some(run.bee_id);
+    if record::finish(ctx, run.run_id, &ending, dequeue).await {
+        let _ = ctx
+            .journal
+            .write(Entry::Forget { run_id: run.run_id })
+            .await;
     }
     run.paths.remove_fifos();
     unregister_log(ctx, run.run_id);
@@ -383,15 +376,16 @@ async fn overran(ctx: &HiveContext, run: &mut Running, runcount: i64) {
         restart: run.restart.clone(),
         ..StatusInfo::default()
     };
-    let report = async {
-        let mut conn = ctx.store.write.acquire().await?;
-        runs::mark_overrun(&mut conn, run.run_id, runcount, &info.to_json()).await
-    };
+    let report = ctx.journal.write(Entry::Overrun {
+        run_id: run.run_id,
+        runcount,
+        status_info: info.to_json(),
+    });
     let (on_report, in_hive) = tokio::join!(
         report,
         hive::set_runcount(&ctx.store.local, run.run_id, runcount)
     );
-    if let Err(err) = on_report.and(in_hive) {
+    if let Err(err) = on_report.map(drop).and(in_hive) {
         tracing::warn!(run.id = run.run_id, error = %err, "cannot record an overrun");
     }
 }
@@ -468,18 +462,6 @@ fn log_end(run: &Running, status: &str, code: Option<i64>, stop: Option<StopReas
     } else {
         tracing::info!(bee = %run.bee_slug, run.id = run.run_id, run.pid = run.pid,
             run.status = status, "run stopped");
-    }
-}
-
-async fn dequeue(ctx: &HiveContext, bee_id: i64) {
-    let result = async {
-        let mut tx = ctx.store.write.begin().await?;
-        queue::delete(&mut tx, bee_id).await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(err) = result {
-        tracing::warn!(bee.id = bee_id, error = %err, "cannot remove a finished ondemand item");
     }
 }
 

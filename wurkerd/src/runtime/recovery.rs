@@ -59,8 +59,13 @@ impl Engine {
                 close_orphan(&self.hive, row.run_id, row.runcount, GONE).await;
             }
             if !kept.contains(&row.run_id) {
-                hive::output::OutputPaths::new(&self.hive.data, row.bee_id, row.run_id)
-                    .remove_fifos();
+                hive::output::OutputPaths::new(
+                    &self.hive.pipes,
+                    &self.hive.data,
+                    row.bee_id,
+                    row.run_id,
+                )
+                .remove_fifos();
             }
         }
         self.close_unrecorded(&kept).await;

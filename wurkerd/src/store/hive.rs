@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::store::{Pool, Row, StoreError, query};
+use crate::store::{Conn, Pool, Row, StoreError, query};
 
 /// A run as the Hive table records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub struct HiveRow {
 }
 
 /// Records a started run.
-pub async fn insert(pool: &Pool, row: &HiveRow) -> Result<(), StoreError> {
+pub async fn insert(conn: &mut Conn, row: &HiveRow) -> Result<(), StoreError> {
     query(
         "INSERT OR REPLACE INTO wurker_hive (wurker_bee_id, wurker_cron_id, pid, runcount, \
          timestamp, run_id, pgid, proc_start, kind, bee_slug, log_path) \
@@ -44,7 +44,7 @@ pub async fn insert(pool: &Pool, row: &HiveRow) -> Result<(), StoreError> {
     .bind(&row.kind)
     .bind(&row.bee_slug)
     .bind(&row.log_path)
-    .execute(&mut pool.acquire().await?)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -60,10 +60,10 @@ pub async fn set_runcount(pool: &Pool, run_id: i64, runcount: i64) -> Result<(),
 }
 
 /// Forgets an ended run.
-pub async fn delete(pool: &Pool, run_id: i64) -> Result<(), StoreError> {
+pub async fn delete(conn: &mut Conn, run_id: i64) -> Result<(), StoreError> {
     query("DELETE FROM wurker_hive WHERE run_id = ?")
         .bind(run_id)
-        .execute(&mut pool.acquire().await?)
+        .execute(conn)
         .await?;
     Ok(())
 }
