@@ -160,6 +160,11 @@ pub enum When<'a> {
 /// enabled Bee `slug` with `args`, all through `wurk add`.
 pub fn add_bee(daemon: &Daemon, slug: &str, program: &Path, when: When<'_>, args: &Value) {
     let command = program.to_str().expect("temp paths are UTF-8");
+    add_command_bee(daemon, slug, command, when, args);
+}
+
+/// Like [`add_bee`] with a whole command line (`/bin/sh -c`) as the Command.
+pub fn add_command_bee(daemon: &Daemon, slug: &str, command: &str, when: When<'_>, args: &Value) {
     add_definitions(daemon, slug, &json!({"command": command}), when, args);
 }
 

@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 use serde_json::json;
 use wurker_e2e::{Daemon, is_alive, wait_until, wurk_bin};
 
-use crate::bees::{FAST, PATIENCE, When, add_bee, bee_id, bee_script, final_report, wait_gone};
+use crate::bees::{
+    FAST, PATIENCE, When, add_bee, add_command_bee, bee_id, bee_script, final_report, wait_gone,
+};
 
 #[test]
 fn a_bee_gets_its_argv_its_environment_the_home_and_no_stdin() {
@@ -198,6 +200,28 @@ fn a_bee_writing_10_mb_is_never_blocked_and_its_log_keeps_the_newest_output() {
         &kept[..],
         "`wurk logs` shows what is kept"
     );
+}
+
+#[test]
+fn a_bee_that_exits_at_once_keeps_its_output() {
+    let daemon = Daemon::start_with(FAST);
+    let args = json!(["echo out; echo err >&2"]);
+    add_command_bee(&daemon, "quick", "/bin/sh -c", When::Never, &args);
+
+    // Several runs: the output of a Bee that is gone before the daemon reads must not depend
+    // on luck.
+    for _ in 0..5 {
+        let ran = daemon
+            .wurk(&["run", "bee", "--slug", "quick", "--wait"])
+            .json();
+        let run_id = ran[0]["run_id"].as_i64().expect("a run id");
+        let report = final_report(&daemon, "quick", run_id);
+        assert_eq!(report.errors(), "err", "the stderr of the run: {report:#?}");
+        let log = daemon.wurk(&["logs", "quick", "--run", &run_id.to_string()]);
+        let mut lines: Vec<&str> = log.stdout.lines().collect();
+        lines.sort_unstable();
+        assert_eq!(lines, ["err", "out"], "the log of the run: {log}");
+    }
 }
 
 #[test]
