@@ -3,7 +3,7 @@
 //! module or `run` is an ERROR that says so; a stopped PyBee is reported as such.
 
 use serde_json::json;
-use wurker_e2e::Daemon;
+use wurker_e2e::{Daemon, wait_until};
 
 use crate::bees::{FAST, PATIENCE, When, add_pybee, final_report, wait_report};
 
@@ -46,6 +46,13 @@ fn a_pybee_calls_run_with_its_args_and_an_exception_is_an_error_with_its_traceba
         "hello Ada",
         "run() got the Bee's args and imported a sibling as wurker.bees.helper"
     );
+    // Queued with other keyword arguments, it runs with those.
+    let item = json!([{"greet": {"name": "Bob", "out": args["out"]}}]);
+    daemon.add("ondemand", &item);
+    wait_until(PATIENCE, "the queued PyBee has run", || {
+        std::fs::read_to_string(&out).is_ok_and(|text| text == "hello Bob")
+            && daemon.queue().is_empty()
+    });
 
     daemon
         .wurk(&["run", "bee", "--slug", "boom", "--wait"])
