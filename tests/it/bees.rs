@@ -62,11 +62,13 @@ pub struct Notes {
 }
 
 impl Notes {
-    /// Every line noted so far.
+    /// Every line noted so far (a line still being written is left for the next look).
     pub fn lines(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.path)
-            .unwrap_or_default()
-            .lines()
+        let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+        complete
+            .split('\n')
+            .filter(|line| !line.is_empty())
             .map(str::to_string)
             .collect()
     }

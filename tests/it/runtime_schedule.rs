@@ -195,5 +195,4 @@ fn a_fire_that_comes_while_the_run_is_stopping_starts_when_it_has_gone() {
          {starts:#?}"
     );
     assert!(!is_alive(first.pid));
-    drop(daemon);
 }
