@@ -4,7 +4,8 @@
 //!
 //! Every wait in here is bounded and polls a condition (a socket that answers, a process that
 //! exited); nothing sleeps a fixed time and hopes. A daemon that is still alive when its
-//! [`Daemon`] is dropped is killed, and a failing test prints the daemon's log.
+//! [`Daemon`] is dropped is killed, and so are its Bees; a failing test prints the daemon's
+//! log.
 
 mod harness;
 
@@ -12,4 +13,6 @@ pub use harness::bins::{BIN_DIR_ENV, wurk_bin, wurkerd_bin};
 pub use harness::daemon::{Daemon, app_id, run_wurkerd, wurk_in};
 pub use harness::databases::{Server, ServerDatabase, block_on, home_with, write_config};
 pub use harness::outcome::Outcome;
+pub use harness::procs::{BeeProcess, bee_processes, is_alive};
+pub use harness::reports::{Queued, Report};
 pub use harness::wait::{poll_until, wait_until};

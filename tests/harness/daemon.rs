@@ -2,8 +2,9 @@
 //!
 //! [`Daemon::start`] returns only once the daemon answers `wurk show command`, so a test can
 //! use it at once. [`Daemon::stop`] is the clean shutdown an operator does (SIGTERM) and checks
-//! its contract; dropping a [`Daemon`] kills whatever is left, and prints the daemon's log when
-//! the test is failing.
+//! its contract; dropping a [`Daemon`] kills whatever is left (the daemon and the processes of
+//! its node's runs), and prints the daemon's log when the test is failing. A daemon can also
+//! tell what its runs left in the config database: reports and the ondemand queue.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ use tempfile::TempDir;
 use super::bins::{wurk_bin, wurkerd_bin};
 use super::outcome::Outcome;
 use super::process::{describe, pid_of, run_bounded};
+use super::procs::{BeeProcess, bee_processes, kill_bee_processes};
+use super::reports::{Queued, Report, queue, reports};
 use super::wait::poll_until;
 
 /// How long a daemon may take to answer after it was spawned.
@@ -76,6 +79,28 @@ impl Daemon {
     }
 
     fn start_owning(home: TempDir) -> Self {
+        let mut daemon = Self::spawn(home.path());
+        daemon._owned_home = Some(home);
+        daemon.wait_ready();
+        daemon
+    }
+
+    /// Starts a daemon in a fresh temporary home whose `etc/wurker.toml` is the packaged
+    /// default for a new node with the keys of `settings` (TOML, such as `[runtime]` keys)
+    /// set over it.
+    ///
+    /// # Panics
+    /// When `settings` is not TOML, the home cannot be written, or the daemon exits or does
+    /// not answer within the start timeout.
+    pub fn start_with(settings: &str) -> Self {
+        let home = tempfile::Builder::new()
+            .prefix("wurker-home-")
+            .tempdir()
+            .expect("the temp directory is writable");
+        let etc = home.path().join("etc");
+        std::fs::create_dir_all(&etc).expect("the home is writable");
+        std::fs::write(etc.join("wurker.toml"), config_with(settings))
+            .expect("the home is writable");
         let mut daemon = Self::spawn(home.path());
         daemon._owned_home = Some(home);
         daemon.wait_ready();
@@ -217,6 +242,28 @@ impl Daemon {
         self.wurk(&["remove", kind, key]).assert_silent_ok();
     }
 
+    /// Every run report in the home's config database, oldest first.
+    pub fn reports(&self) -> Vec<Report> {
+        reports(&self.home)
+    }
+
+    /// The reports of one Bee, oldest first.
+    pub fn reports_of(&self, bee: &str) -> Vec<Report> {
+        let mut all = self.reports();
+        all.retain(|report| report.bee == bee);
+        all
+    }
+
+    /// The ondemand queue in the home's config database.
+    pub fn queue(&self) -> Vec<Queued> {
+        queue(&self.home)
+    }
+
+    /// The live processes of this node's runs.
+    pub fn bee_processes(&self) -> Vec<BeeProcess> {
+        bee_processes(&self.app_id())
+    }
+
     /// Whether the process is still running (it is reaped if it has exited).
     pub fn is_running(&mut self) -> bool {
         self.try_exit_status().is_none()
@@ -312,6 +359,10 @@ impl Drop for Daemon {
             let _ = child.kill();
             let _ = child.wait();
         }
+        // A daemon killed here leaves its Bees running; they must not outlive the test.
+        if let Some(app_id) = read_app_id(&self.home) {
+            kill_bee_processes(&app_id);
+        }
         if std::thread::panicking() {
             eprintln!(
                 "wurkerd home {}\n{}",
@@ -383,3 +434,31 @@ pub fn app_id(home: &Path) -> String {
         None => panic!("{} has no string [wurker] app_id:\n{text}", path.display()),
     }
 }
+
+/// The `[wurker] app_id` of a home, or `None` when it cannot be read (never panics).
+fn read_app_id(home: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(home.join("etc/wurker.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let app_id = table.get("wurker")?.get("app_id")?.as_str()?;
+    Some(app_id.to_string())
+}
+
+/// The packaged default `wurker.toml` for a new node, with the keys of `settings` set over it.
+fn config_with(settings: &str) -> String {
+    let default = DEFAULT_CONFIG.replace("@APP_ID@", &uuid::Uuid::new_v4().to_string());
+    let mut config: toml::Table = toml::from_str(&default).expect("the default file is TOML");
+    let settings: toml::Table =
+        toml::from_str(settings).unwrap_or_else(|err| panic!("settings are not TOML: {err}"));
+    for (name, table) in settings {
+        match (config.get_mut(&name), table) {
+            (Some(toml::Value::Table(into)), toml::Value::Table(keys)) => into.extend(keys),
+            (_, value) => {
+                config.insert(name, value);
+            }
+        }
+    }
+    toml::to_string(&config).expect("a table serializes")
+}
+
+/// The `wurker.toml` a new home gets.
+const DEFAULT_CONFIG: &str = include_str!("../../etc/wurker.toml");

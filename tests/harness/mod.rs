@@ -5,4 +5,6 @@ pub mod daemon;
 pub mod databases;
 pub mod outcome;
 pub mod process;
+pub mod procs;
+pub mod reports;
 pub mod wait;

@@ -145,11 +145,21 @@ pub struct ChildEnds {
     pub stderr: File,
 }
 
-/// Makes a run's pipes and its log directory, and opens the Bee's ends.
+/// The daemon's ends of a run's pipes, opened before the Bee starts. A Bee that exits at once
+/// leaves its output in the pipes only while some end is open: a reader that opened them by
+/// name afterwards would find new, empty pipes.
+#[derive(Debug)]
+pub struct Readers {
+    stdout: pipe::Receiver,
+    stderr: pipe::Receiver,
+}
+
+/// Makes a run's pipes and its log directory, and opens the Bee's ends and the daemon's.
+/// Must be called within the Tokio runtime.
 ///
 /// # Errors
 /// When the files cannot be created.
-pub fn prepare(paths: &OutputPaths) -> std::io::Result<ChildEnds> {
+pub fn prepare(paths: &OutputPaths) -> std::io::Result<(ChildEnds, Readers)> {
     for dir in [paths.stdout_fifo.parent(), paths.log.parent()]
         .into_iter()
         .flatten()
@@ -168,10 +178,15 @@ pub fn prepare(paths: &OutputPaths) -> std::io::Result<ChildEnds> {
             .write(true)
             .open(path)
     };
-    Ok(ChildEnds {
+    let ends = ChildEnds {
         stdout: open(&paths.stdout_fifo)?,
         stderr: open(&paths.stderr_fifo)?,
-    })
+    };
+    let readers = Readers {
+        stdout: pipe::OpenOptions::new().open_receiver(&paths.stdout_fifo)?,
+        stderr: pipe::OpenOptions::new().open_receiver(&paths.stderr_fifo)?,
+    };
+    Ok((ends, readers))
 }
 
 /// How far a run's log has been written, for readers that follow it.
@@ -194,17 +209,23 @@ pub struct OutputSummary {
 }
 
 /// Drains both pipes into the log until both are closed by the Bee's side, or until `stop`
-/// when processes that outlived the Bee still hold them. Returns the stderr tail.
+/// when processes that outlived the Bee still hold them. Returns the stderr tail. `readers`
+/// are the ends opened before the Bee started; without them (a run adopted from a daemon
+/// that died, whose Bee still holds its pipes) the pipes are opened by name.
 pub async fn drain(
     paths: OutputPaths,
+    readers: Option<Readers>,
     max_bytes: u64,
     progress: watch::Sender<Progress>,
     stop: CancellationToken,
 ) -> OutputSummary {
-    let opened = (
-        pipe::OpenOptions::new().open_receiver(&paths.stdout_fifo),
-        pipe::OpenOptions::new().open_receiver(&paths.stderr_fifo),
-    );
+    let opened = match readers {
+        Some(readers) => (Ok(readers.stdout), Ok(readers.stderr)),
+        None => (
+            pipe::OpenOptions::new().open_receiver(&paths.stdout_fifo),
+            pipe::OpenOptions::new().open_receiver(&paths.stderr_fifo),
+        ),
+    };
     let (mut out, mut err) = match opened {
         (Ok(out), Ok(err)) => (Some(out), Some(err)),
         (out, err) => {

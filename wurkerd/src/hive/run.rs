@@ -91,6 +91,7 @@ pub fn adopt(
             started_at: row.started_at,
             runcount: row.runcount,
             paths: OutputPaths::new(&ctx.pipes, &ctx.data, row.bee_id, row.run_id),
+            readers: None,
             process: Watched::Adopted(Adopted::new(row.pid, row.proc_start)),
             restart: None,
         };
@@ -114,6 +115,8 @@ struct Running {
     started_at: DateTime<Utc>,
     runcount: i64,
     paths: OutputPaths,
+    /// The daemon's ends of the output pipes, when it started the process itself.
+    readers: Option<output::Readers>,
     process: Watched,
     restart: Option<serde_json::Value>,
 }
@@ -144,11 +147,14 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
         }
     };
     let paths = OutputPaths::new(&ctx.pipes, &ctx.data, spec.bee_id, run_id);
-    let spawned = output::prepare(&paths)
-        .map(|ends| launch::command(program, &ctx.env, &spec.bee_slug, run_id, ends).spawn());
-    let child = match spawned {
-        Ok(Ok(child)) => child,
-        Ok(Err(err)) | Err(err) => {
+    let spawned = output::prepare(&paths).and_then(|(ends, readers)| {
+        launch::command(program, &ctx.env, &spec.bee_slug, run_id, ends)
+            .spawn()
+            .map(|child| (child, readers))
+    });
+    let (child, readers) = match spawned {
+        Ok(spawned) => spawned,
+        Err(err) => {
             paths.remove_fifos();
             let message = format!("cannot start {}: {err}", describe(program));
             tracing::error!(bee = %spec.bee_slug, run.id = run_id, error = %message, "run failed");
@@ -180,6 +186,7 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
         started_at,
         runcount: 1,
         paths,
+        readers: Some(readers),
         process: Watched::Child(child),
         restart: spec.restart_note.clone(),
     })
@@ -280,6 +287,7 @@ async fn watch_run(
     let stop_output = CancellationToken::new();
     let drain = tokio::spawn(output::drain(
         run.paths.clone(),
+        run.readers.take(),
         ctx.settings.log_max_bytes,
         progress_tx,
         stop_output.clone(),

@@ -440,11 +440,16 @@ impl Engine {
         let Some(run) = self.runs.get_mut(&key) else {
             return;
         };
+        let overrun = self
+            .plans
+            .get(&run.bee_id)
+            .map_or(0, |plan| plan.row.overrun);
         let now = Instant::now();
         run.run_id = Some(run_id);
         run.pid = Some(pid);
         run.started = Some((now, started_at));
-        if let Some(timeout) = run.timeout {
+        // A run that may overrun has no deadline yet: its next fire counts it (scheduling.rs).
+        if let Some(timeout) = run.timeout.filter(|_| run.runcount > overrun) {
             let deadline = now + timeout;
             run.deadline = Some(deadline);
             self.timers.at(deadline, Due::Deadline { key });

@@ -88,15 +88,25 @@ impl Engine {
         };
         let age = (Utc::now() - row.started_at).to_std().unwrap_or_default();
         let started = Instant::now().checked_sub(age).unwrap_or_else(Instant::now);
-        let timeout = match kind {
-            RunKind::Scheduled => plan.schedule().and_then(|schedule| {
-                let fire = schedule
-                    .next_in(self.tz, row.started_at - chrono::Duration::seconds(1))
-                    .unwrap_or(row.started_at);
-                schedule.timeout_after_fire(self.tz, fire)
-            }),
+        // A scheduled run that has covered all the fires it may must end within the timeout
+        // of the last one; one that may still overrun is counted again at its next fire.
+        let limit = match kind {
+            RunKind::Scheduled if row.runcount > plan.row.overrun => {
+                plan.schedule().and_then(|schedule| {
+                    let mut fire = schedule
+                        .next_in(self.tz, row.started_at - chrono::Duration::seconds(1))
+                        .unwrap_or(row.started_at);
+                    for _ in 1..row.runcount {
+                        fire = schedule.next_in(self.tz, fire)?;
+                    }
+                    let since_start = (fire - row.started_at).to_std().unwrap_or_default();
+                    let timeout = schedule.timeout_after_fire(self.tz, fire)?;
+                    Some((timeout, since_start + timeout))
+                })
+            }
             _ => None,
         };
+        let timeout = limit.map(|(timeout, _)| timeout);
         let orphan = Orphan {
             key,
             row: row.clone(),
@@ -106,7 +116,7 @@ impl Engine {
         tracing::info!(bee = %row.bee_slug, run.id = row.run_id, run.pid = row.pid,
             "adopted a run left by the previous daemon");
         let control = hive::adopt(&self.hive, &self.tasks, orphan, self.events.clone());
-        let deadline = timeout.map(|timeout| started + timeout);
+        let deadline = limit.map(|(_, after_start)| started + after_start);
         if let Some(deadline) = deadline {
             self.timers
                 .at(deadline.max(Instant::now()), Due::Deadline { key });

@@ -129,11 +129,15 @@ impl Engine {
             return;
         }
         if run.runcount <= overrun {
+            // It covers this fire too; once it has covered all it may, it must end within
+            // this fire's timeout.
             run.runcount += 1;
-            let deadline = Instant::now() + timeout;
-            run.deadline = Some(deadline);
             let _ = run.control.send(RunControl::Overrun(run.runcount));
-            self.timers.at(deadline, Due::Deadline { key });
+            if run.runcount > overrun {
+                let deadline = Instant::now() + timeout;
+                run.deadline = Some(deadline);
+                self.timers.at(deadline, Due::Deadline { key });
+            }
         } else {
             tracing::warn!(bee = %slug, "run still going at a fire time past its overruns");
             run.stop(StopReason::Timeout);
