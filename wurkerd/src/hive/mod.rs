@@ -77,8 +77,11 @@ pub struct RunSpec {
     pub from_queue: bool,
     /// Said on the report when a supervised Bee is restarted after a back-off.
     pub restart_note: Option<serde_json::Value>,
-    /// A routine restart of a Bee with `quiet_restart`: logged at debug level only.
+    /// A supervised run of a Bee with `quiet_restart`: its routine restarts and exits are
+    /// logged at debug level only.
     pub quiet: bool,
+    /// The run restarts a supervised Bee that exited on its own.
+    pub is_restart: bool,
 }
 
 impl RunSpec {

@@ -94,6 +94,7 @@ pub fn adopt(
             readers: None,
             process: Watched::Adopted(Adopted::new(row.pid, row.proc_start)),
             restart: None,
+            quiet: false,
         };
         watch_run(&ctx, running, control, &events).await;
     });
@@ -119,6 +120,8 @@ struct Running {
     readers: Option<output::Readers>,
     process: Watched,
     restart: Option<serde_json::Value>,
+    /// Routine exits are logged at debug level (a supervised Bee with `quiet_restart`).
+    quiet: bool,
 }
 
 /// Writes the PROCESSING report and starts the process. A failure after the report exists
@@ -165,7 +168,7 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
     let pid = child.id().unwrap_or(0);
     let started = Instant::now();
     record_start(ctx, spec, run_id, pid, started_at, &paths).await;
-    if spec.quiet {
+    if spec.quiet && spec.is_restart {
         tracing::debug!(bee = %spec.bee_slug, run.id = run_id, run.pid = pid,
             run.kind = spec.kind.name(), "run started");
     } else {
@@ -189,6 +192,7 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
         readers: Some(readers),
         process: Watched::Child(child),
         restart: spec.restart_note.clone(),
+        quiet: spec.quiet,
     })
 }
 
@@ -460,6 +464,11 @@ fn ending_of(
 }
 
 fn log_end(run: &Running, status: &str, code: Option<i64>, stop: Option<StopReason>) {
+    if run.quiet && stop.is_none() {
+        tracing::debug!(bee = %run.bee_slug, run.id = run.run_id, run.pid = run.pid,
+            run.exit_code = code, run.status = status, "run ended");
+        return;
+    }
     let routine = stop.is_none() && status == "COMPLETED";
     if status == "ERROR" || status == "TIMEOUT" {
         tracing::warn!(bee = %run.bee_slug, run.id = run.run_id, run.pid = run.pid,

@@ -95,6 +95,7 @@ pub(super) struct Launch {
     pub timeout: Option<Duration>,
     pub restart_note: Option<serde_json::Value>,
     pub quiet: bool,
+    pub is_restart: bool,
 }
 
 impl Launch {
@@ -106,6 +107,7 @@ impl Launch {
             timeout: None,
             restart_note: None,
             quiet: false,
+            is_restart: false,
         }
     }
 }
@@ -135,6 +137,9 @@ pub struct Engine {
     /// will say about it.
     pub(super) restart_at: HashMap<i64, (Instant, serde_json::Value)>,
     pub(super) queue: Vec<QueueItem>,
+    /// Bees whose ondemand run has ended and whose queue item is on its way out of the
+    /// database: a reading of the queue in between must not run them again.
+    pub(super) leaving: HashSet<i64>,
     pub(super) paused: bool,
     pub(super) stopping: bool,
     /// What changed in the database and has not been read again yet.
@@ -160,6 +165,7 @@ impl Engine {
             backoff: HashMap::new(),
             restart_at: HashMap::new(),
             queue: Vec::new(),
+            leaving: HashSet::new(),
             paused: false,
             stopping: false,
             stale: Stale::default(),
@@ -306,7 +312,8 @@ impl Engine {
             queue::list(&mut conn, self.hive.store.app_id).await
         };
         match read.await {
-            Ok(items) => {
+            Ok(mut items) => {
+                items.retain(|item| !self.leaving.contains(&item.bee_id));
                 self.queue = items;
                 self.start_queued();
             }
@@ -319,19 +326,24 @@ impl Engine {
         if self.paused || self.stopping {
             return;
         }
-        for item in self.queue.clone() {
+        let mut ready = Vec::new();
+        for item in &self.queue {
             let enabled = self.plans.get(&item.bee_id).is_some_and(|p| p.row.enabled);
-            let busy = self.lanes.contains_key(&(item.bee_id, Lane::Once));
+            let busy = self.lanes.contains_key(&(item.bee_id, Lane::Once))
+                || self.leaving.contains(&item.bee_id);
             if !enabled {
                 tracing::debug!(bee = %item.bee_slug, "queued Bee is disabled; it waits");
             } else if !busy {
-                let launch = Launch {
-                    args: item.args.clone().filter(|args| !is_empty_json(args)),
-                    from_queue: true,
-                    ..Launch::plain(RunKind::Ondemand)
-                };
-                self.start_run(item.bee_id, Lane::Once, launch);
+                ready.push((item.bee_id, item.args.clone()));
             }
+        }
+        for (bee_id, args) in ready {
+            let launch = Launch {
+                args: args.filter(|args| !is_empty_json(args)),
+                from_queue: true,
+                ..Launch::plain(RunKind::Ondemand)
+            };
+            self.start_run(bee_id, Lane::Once, launch);
         }
     }
 
@@ -358,6 +370,7 @@ impl Engine {
             from_queue: launch.from_queue,
             restart_note: launch.restart_note.clone(),
             quiet: launch.quiet,
+            is_restart: launch.is_restart,
         };
         let cron_slug = plan.row.cron_slug.clone();
         let control = hive::start(&self.hive, &self.tasks, spec, self.events.clone());
@@ -409,10 +422,11 @@ impl Engine {
         if !plan.is_supervised() || self.lanes.contains_key(&(bee_id, Lane::Cron)) {
             return;
         }
-        let quiet = plan.row.quiet_restart && is_restart;
+        let quiet = plan.row.quiet_restart;
         let launch = Launch {
             restart_note,
             quiet,
+            is_restart,
             ..Launch::plain(RunKind::Supervised)
         };
         self.start_run(bee_id, Lane::Cron, launch);
@@ -491,6 +505,7 @@ impl Engine {
                     && failed_start != Some(false);
                 if dequeued {
                     self.queue.retain(|item| item.bee_id != bee_id);
+                    self.leaving.insert(bee_id);
                 }
                 if failed_start != Some(false) {
                     self.start_queued();
@@ -535,6 +550,9 @@ impl Engine {
         let Some(mut run) = self.runs.remove(&key) else {
             return;
         };
+        if run.kind == RunKind::Ondemand {
+            self.leaving.remove(&run.bee_id);
+        }
         for waiter in run.on_finished.drain(..) {
             let _ = waiter.send(summary.clone());
         }

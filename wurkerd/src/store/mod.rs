@@ -108,7 +108,7 @@ impl Store {
         let (read, write) = match &config.config_db {
             ConfigDb::Sqlite(path) => {
                 let write = open::sqlite(path, 1, health.clone()).await?;
-                let read = open::sqlite(path, 4, health).await?;
+                let read = open::sqlite(path, 2, health).await?;
                 (read, write)
             }
             ConfigDb::Server(server) => {
