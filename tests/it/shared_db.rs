@@ -9,6 +9,7 @@ use serde_json::json;
 use uuid::Uuid;
 use wurker_e2e::{Daemon, Server, ServerDatabase, home_with, wait_until};
 
+use crate::bees::{When, add_bee, bee_script, signal};
 use crate::fixtures::{slugs, write_script};
 
 /// How long the daemon may take to log a change of the database's state.
@@ -147,5 +148,62 @@ fn a_daemon_keeps_serving_across_an_outage_of_its_postgres_database() {
     wait_until(LOG_TIMEOUT, "the recovery is logged", || {
         daemon.log().contains("database reachable again")
     });
+    daemon.stop();
+}
+
+#[test]
+fn supervised_bees_keep_running_through_an_outage_and_their_reports_are_written_after_it() {
+    let Some(db) = ServerDatabase::new(Server::Postgres) else {
+        return;
+    };
+    let home = home_with("Node", &Uuid::new_v4().to_string(), &db.remote_db(None));
+    let mut daemon = Daemon::start_in(home.path());
+    let (script, notes) = bee_script(&daemon, "server.sh", "exec sleep 300");
+    add_bee(&daemon, "server", &script, When::Supervised, &json!([]));
+    let first = notes.wait_starts(1, LOG_TIMEOUT)[0].clone();
+    assert!(
+        first.run_id > 0,
+        "a run with its report row has its id: {first:?}"
+    );
+
+    let name = &db.name;
+    db.admin(&format!(
+        "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"
+    ));
+    db.admin(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ));
+    // The Bee dies while the database is out of reach: it is restarted all the same, with a
+    // provisional (negative) run id, as its report row cannot be written yet.
+    signal(first.pid, nix::sys::signal::Signal::SIGKILL);
+    let second = notes.wait_starts(2, LOG_TIMEOUT)[1].clone();
+    assert!(second.run_id < 0, "a run started in an outage: {second:?}");
+    wait_until(LOG_TIMEOUT, "the outage is logged", || {
+        daemon.log().contains("database unreachable")
+    });
+
+    db.admin(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"));
+    let report = |daemon: &Daemon| daemon.wurk(&["report", "bee", "--slug", "server"]).json();
+    wait_until(LOG_TIMEOUT, "the killed run's report is written", || {
+        report(&daemon)["data"][0]["status"] == "ERROR"
+    });
+    daemon
+        .wurk(&["kill", "bee", "--slug", "server"])
+        .assert_ok();
+    let reports = report(&daemon);
+    let data = reports["data"].as_array().expect("report rows");
+    let killed = &data[0];
+    assert_eq!(killed["id"], first.run_id);
+    assert_eq!(killed["status_info"]["exit_code"], -9, "{reports}");
+    let during = data
+        .iter()
+        .find(|row| row["hive_pid"] == second.pid)
+        .unwrap_or_else(|| panic!("the run started in the outage has a report: {reports}"));
+    assert_eq!(during["status"], "COMPLETED", "{reports}");
+    assert_eq!(during["status_info"]["message"], "Bee stopped: 'server'");
+    assert!(
+        during["id"].as_i64().is_some_and(|id| id > first.run_id),
+        "{reports}"
+    );
     daemon.stop();
 }

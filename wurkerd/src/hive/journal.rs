@@ -9,7 +9,7 @@ use protocol::JsonText;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::store::hive::{self, HiveRow};
-use crate::store::runs::{self, Ending, NewRun};
+use crate::store::runs::{self, Ending, NewRun, Opening};
 use crate::store::{Conn, Pool, Store, StoreError, queue};
 
 /// The most writes committed together.
@@ -35,11 +35,14 @@ pub enum Entry {
         runcount: i64,
         status_info: JsonText,
     },
-    /// The final report, and the removal of the run's ondemand item when it had one.
+    /// The final report, and the removal of the run's ondemand item when it had one. A run
+    /// that started without a report row (`opening`) gets its whole row now; the answer is
+    /// the run id the report has.
     Finish {
         run_id: i64,
         ending: Ending,
         dequeue: Option<i64>,
+        opening: Option<Box<Opening>>,
     },
     /// A started run in the local Hive table.
     Hive(Box<HiveRow>),
@@ -165,12 +168,18 @@ async fn apply(conn: &mut Conn, store: &Store, entry: &Entry) -> Result<i64, Sto
             run_id,
             ending,
             dequeue,
+            opening,
         } => {
-            runs::finish(conn, *run_id, ending).await?;
+            let id = match opening {
+                Some(opening) => runs::insert_ended(conn, opening, ending).await?,
+                None => runs::finish(conn, *run_id, ending)
+                    .await
+                    .map(|()| *run_id)?,
+            };
             if let Some(bee_id) = dequeue {
                 queue::delete(conn, *bee_id).await?;
             }
-            Ok(0)
+            Ok(id)
         }
         Entry::Hive(row) => hive::insert(conn, row).await.map(|()| 0),
         Entry::Forget { run_id } => hive::delete(conn, *run_id).await.map(|()| 0),

@@ -124,8 +124,13 @@ pub enum RunEvent {
     StartFailed { key: RunKey, summary: RunSummary },
     /// The process has ended; its report is being finalized.
     Exited { key: RunKey },
-    /// The report is final.
-    Finished { key: RunKey, summary: RunSummary },
+    /// The run is over; its report is final, or (`kept`) its ending waits in the local
+    /// database for the config database to answer.
+    Finished {
+        key: RunKey,
+        summary: RunSummary,
+        kept: bool,
+    },
 }
 
 /// The logs being written now, by run id, for readers that follow them.

@@ -10,7 +10,8 @@ use serde_json::{Map, Value, json};
 
 use crate::hive::HiveContext;
 use crate::hive::journal::Entry;
-use crate::store::runs::{Ending, Status};
+use crate::store::hive::HiveRow;
+use crate::store::runs::{Ending, Opening, Status};
 use crate::store::{StoreError, hive};
 
 /// How often a final report is tried before it is kept locally.
@@ -57,16 +58,26 @@ struct KeptEnding {
     /// The Bee whose ondemand item goes with the report.
     #[serde(default)]
     dequeue: Option<i64>,
+    /// The args of a run that has no report row yet.
+    #[serde(default)]
+    args: Option<String>,
 }
 
 /// Writes a run's final report (and removes the Bee's ondemand item `dequeue`), retrying
-/// briefly; when the config database stays out of reach the ending is kept in the run's Hive
-/// row. Returns whether the report is final (so the Hive row may go).
-pub async fn finish(ctx: &HiveContext, run_id: i64, ending: &Ending, dequeue: Option<i64>) -> bool {
+/// briefly; a run that started without a report row (`opening`) gets its whole row. When the
+/// config database stays out of reach the ending is kept in the run's Hive row. Returns the
+/// run id of the final report, or `None` when it was kept (the Hive row must then stay).
+pub async fn finish(
+    ctx: &HiveContext,
+    run_id: i64,
+    ending: &Ending,
+    dequeue: Option<i64>,
+    opening: Option<&Opening>,
+) -> Option<i64> {
     let mut delay = Duration::from_millis(100);
     for attempt in 1..=FINISH_ATTEMPTS {
-        match write_ending(ctx, run_id, ending, dequeue).await {
-            Ok(()) => return true,
+        match write_ending(ctx, run_id, ending, dequeue, opening).await {
+            Ok(id) => return Some(id),
             Err(err) if attempt < FINISH_ATTEMPTS && err.is_unavailable() => {
                 tokio::time::sleep(delay).await;
                 delay *= 4;
@@ -84,12 +95,15 @@ pub async fn finish(ctx: &HiveContext, run_id: i64, ending: &Ending, dequeue: Op
         duration: ending.duration,
         status_info: ending.status_info.0.clone(),
         dequeue,
+        args: opening
+            .and_then(|o| o.args.as_ref())
+            .map(|args| args.0.clone()),
     };
     let text = serde_json::to_string(&kept).unwrap_or_default();
     if let Err(err) = hive::keep_ending(&ctx.store.local, run_id, &text).await {
         tracing::error!(run.id = run_id, error = %err, "cannot keep a run's ending; it is lost");
     }
-    false
+    None
 }
 
 async fn write_ending(
@@ -97,13 +111,48 @@ async fn write_ending(
     run_id: i64,
     ending: &Ending,
     dequeue: Option<i64>,
-) -> Result<(), StoreError> {
+    opening: Option<&Opening>,
+) -> Result<i64, StoreError> {
     let entry = Entry::Finish {
         run_id,
         ending: ending.clone(),
         dequeue,
+        opening: opening.map(|opening| Box::new(opening.clone())),
     };
-    ctx.journal.write(entry).await.map(drop)
+    ctx.journal.write(entry).await
+}
+
+/// The opening of a run whose Hive row has a provisional (negative) run id: it started while
+/// the config database could not take its report row.
+pub fn opening_of(ctx: &HiveContext, row: &HiveRow, args: Option<String>) -> Option<Opening> {
+    (row.run_id < 0).then(|| Opening {
+        app_id: ctx.store.app_id,
+        bee_id: row.bee_id,
+        cron_id: row.cron_id,
+        args: args.map(JsonText),
+        started_at: row.started_at,
+        pid: row.pid,
+    })
+}
+
+/// Gives a run's log the run id its report got.
+pub fn rename_log(ctx: &HiveContext, bee_id: i64, from: i64, to: i64) {
+    if from == to {
+        return;
+    }
+    let (old, new) = (
+        crate::hive::output::log_path(&ctx.data, bee_id, from),
+        crate::hive::output::log_path(&ctx.data, bee_id, to),
+    );
+    for (old, new) in [
+        (
+            crate::hive::output::rotated(&old),
+            crate::hive::output::rotated(&new),
+        ),
+        (old, new),
+    ] {
+        let _ = std::fs::rename(old, new);
+    }
 }
 
 /// Writes the endings kept while the config database was out of reach. Returns how many are
@@ -117,11 +166,11 @@ pub async fn flush_kept(ctx: &HiveContext) -> usize {
         }
     };
     let mut waiting = 0;
-    for (run_id, text) in kept {
-        let Some((ending, dequeue)) = serde_json::from_str::<KeptEnding>(&text)
-            .ok()
-            .and_then(|kept| kept.into_ending())
-        else {
+    for (row, text) in kept {
+        let run_id = row.run_id;
+        let parsed = serde_json::from_str::<KeptEnding>(&text).ok();
+        let args = parsed.as_ref().and_then(|kept| kept.args.clone());
+        let Some((ending, dequeue)) = parsed.and_then(|kept| kept.into_ending()) else {
             tracing::error!(
                 run.id = run_id,
                 "a kept run ending is unreadable; dropping it"
@@ -129,9 +178,11 @@ pub async fn flush_kept(ctx: &HiveContext) -> usize {
             let _ = ctx.journal.write(Entry::Forget { run_id }).await;
             continue;
         };
-        match write_ending(ctx, run_id, &ending, dequeue).await {
-            Ok(()) => {
-                tracing::info!(run.id = run_id, "kept run ending written");
+        let opening = opening_of(ctx, &row, args);
+        match write_ending(ctx, run_id, &ending, dequeue, opening.as_ref()).await {
+            Ok(id) => {
+                tracing::info!(run.id = id, "kept run ending written");
+                rename_log(ctx, row.bee_id, run_id, id);
                 let _ = ctx.journal.write(Entry::Forget { run_id }).await;
             }
             Err(_) => waiting += 1,
@@ -162,7 +213,13 @@ impl KeptEnding {
 }
 
 /// Writes a report for a run that did not survive a daemon's end: ERROR, saying why.
-pub async fn close_orphan(ctx: &HiveContext, run_id: i64, runcount: i64, message: &str) {
+pub async fn close_orphan(
+    ctx: &HiveContext,
+    run_id: i64,
+    runcount: i64,
+    message: &str,
+    opening: Option<&Opening>,
+) {
     let info = StatusInfo {
         runcount,
         message: Some(message.to_string()),
@@ -174,7 +231,7 @@ pub async fn close_orphan(ctx: &HiveContext, run_id: i64, runcount: i64, message
         duration: 0.0,
         status_info: info.to_json(),
     };
-    if finish(ctx, run_id, &ending, None).await {
+    if finish(ctx, run_id, &ending, None, opening).await.is_some() {
         let _ = ctx.journal.write(Entry::Forget { run_id }).await;
     }
 }

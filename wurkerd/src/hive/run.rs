@@ -22,7 +22,7 @@ use crate::hive::{
 };
 use crate::store::hive;
 use crate::store::hive::HiveRow;
-use crate::store::runs::{Ending, Status};
+use crate::store::runs::{Ending, Opening, Status};
 
 /// How long output may keep coming after the main process ended, before the log is closed.
 const OUTPUT_LINGER: Duration = Duration::from_millis(500);
@@ -95,6 +95,7 @@ pub fn adopt(
             process: Watched::Adopted(Adopted::new(row.pid, row.proc_start)),
             restart: None,
             quiet: false,
+            opening: record::opening_of(&ctx, &row, None),
         };
         watch_run(&ctx, running, control, &events).await;
     });
@@ -122,6 +123,8 @@ struct Running {
     restart: Option<serde_json::Value>,
     /// Routine exits are logged at debug level (a supervised Bee with `quiet_restart`).
     quiet: bool,
+    /// What its report row needs, when it started without one.
+    opening: Option<Opening>,
 }
 
 /// Writes the PROCESSING report and starts the process. A failure after the report exists
@@ -133,20 +136,37 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
         restart: spec.restart_note.clone(),
         ..StatusInfo::default()
     };
-    let run_id = begin_report(ctx, spec, started_at, &info)
-        .await
-        .map_err(|message| {
-            tracing::error!(bee = %spec.bee_slug, error = %message, "cannot record a run");
-            failed_summary(spec, None)
-        })?;
+    let (run_id, opening) = match begin_report(ctx, spec, started_at, &info).await {
+        Ok(run_id) => (run_id, None),
+        // Bees keep running while the config database is out of reach: the run gets a
+        // provisional (negative) id, and its whole report is written once it can be.
+        Err(err) if err.is_unavailable() => {
+            let run_id = provisional_id();
+            tracing::warn!(bee = %spec.bee_slug, run.id = run_id, error = %err,
+                "config database unreachable; starting the run, its report is written later");
+            let opening = Opening {
+                app_id: ctx.store.app_id,
+                bee_id: spec.bee_id,
+                cron_id: spec.cron_id,
+                args: spec.args.clone(),
+                started_at,
+                pid: 0,
+            };
+            (run_id, Some(opening))
+        }
+        Err(err) => {
+            tracing::error!(bee = %spec.bee_slug, error = %err, "cannot record a run");
+            return Err(failed_summary(spec, None));
+        }
+    };
 
     let program = match &spec.program {
         Ok(program) => program,
         Err(why) => {
             let message = format!("cannot run Bee '{}': {why}", spec.bee_slug);
             tracing::error!(bee = %spec.bee_slug, run.id = run_id, error = %message, "run failed");
-            fail_report(ctx, spec, run_id, message).await;
-            return Err(failed_summary(spec, Some(run_id)));
+            let id = fail_report(ctx, spec, run_id, message, opening.as_ref()).await;
+            return Err(failed_summary(spec, Some(id)));
         }
     };
     let paths = OutputPaths::new(&ctx.pipes, &ctx.data, spec.bee_id, run_id);
@@ -161,11 +181,12 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
             paths.remove_fifos();
             let message = format!("cannot start {}: {err}", describe(program));
             tracing::error!(bee = %spec.bee_slug, run.id = run_id, error = %message, "run failed");
-            fail_report(ctx, spec, run_id, message).await;
-            return Err(failed_summary(spec, Some(run_id)));
+            let id = fail_report(ctx, spec, run_id, message, opening.as_ref()).await;
+            return Err(failed_summary(spec, Some(id)));
         }
     };
     let pid = child.id().unwrap_or(0);
+    let opening = opening.map(|opening| Opening { pid, ..opening });
     let started = Instant::now();
     record_start(ctx, spec, run_id, pid, started_at, &paths).await;
     if spec.quiet && spec.is_restart {
@@ -193,7 +214,24 @@ async fn launch_run(ctx: &HiveContext, spec: &RunSpec) -> Result<Running, RunSum
         process: Watched::Child(child),
         restart: spec.restart_note.clone(),
         quiet: spec.quiet,
+        opening,
     })
+}
+
+/// A run id for a run whose report row cannot be written yet: negative, so it never meets a
+/// report's id, and unique within this host.
+fn provisional_id() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = -Utc::now().timestamp_micros();
+    let mut last = LAST.load(Ordering::Relaxed);
+    loop {
+        let next = now.min(last - 1);
+        match LAST.compare_exchange(last, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(seen) => last = seen,
+        }
+    }
 }
 
 async fn begin_report(
@@ -201,7 +239,7 @@ async fn begin_report(
     spec: &RunSpec,
     started_at: DateTime<Utc>,
     info: &StatusInfo,
-) -> Result<i64, String> {
+) -> Result<i64, crate::store::StoreError> {
     let entry = Entry::Begin {
         bee_id: spec.bee_id,
         cron_id: spec.cron_id,
@@ -209,7 +247,7 @@ async fn begin_report(
         started_at,
         status_info: info.to_json(),
     };
-    ctx.journal.write(entry).await.map_err(|e| e.to_string())
+    ctx.journal.write(entry).await
 }
 
 /// The pid on the report and the run in the Hive table; failures are logged, the run goes on.
@@ -234,7 +272,13 @@ async fn record_start(
         started_at,
         log_path: paths.log.display().to_string(),
     };
-    let pid_write = ctx.journal.write(Entry::SetPid { run_id, pid });
+    let pid_write = async {
+        match run_id {
+            // A run without a report row gets its pid with the whole row.
+            ..0 => Ok(0),
+            _ => ctx.journal.write(Entry::SetPid { run_id, pid }).await,
+        }
+    };
     let in_hive = ctx.journal.write(Entry::Hive(Box::new(row)));
     let (on_report, in_hive) = tokio::join!(pid_write, in_hive);
     for (what, result) in [("report", on_report), ("hive", in_hive)] {
@@ -244,7 +288,14 @@ async fn record_start(
     }
 }
 
-async fn fail_report(ctx: &HiveContext, spec: &RunSpec, run_id: i64, message: String) {
+/// Ends a run that could not start as ERROR saying why; returns the run id its report has.
+async fn fail_report(
+    ctx: &HiveContext,
+    spec: &RunSpec,
+    run_id: i64,
+    message: String,
+    opening: Option<&Opening>,
+) -> i64 {
     let info = StatusInfo {
         runcount: 1,
         errors: vec![message],
@@ -258,7 +309,9 @@ async fn fail_report(ctx: &HiveContext, spec: &RunSpec, run_id: i64, message: St
         status_info: info.to_json(),
     };
     let dequeue = spec.from_queue.then_some(spec.bee_id);
-    record::finish(ctx, run_id, &ending, dequeue).await;
+    record::finish(ctx, run_id, &ending, dequeue, opening)
+        .await
+        .unwrap_or(run_id)
 }
 
 fn failed_summary(spec: &RunSpec, run_id: Option<i64>) -> RunSummary {
@@ -316,7 +369,10 @@ async fn watch_run(
     log_end(&run, &status_name, code, stop);
 
     let dequeue = (run.from_queue && stop != Some(StopReason::Shutdown)).then_some(run.bee_id);
-    if record::finish(ctx, run.run_id, &ending, dequeue).await {
+    let opening = run.opening.as_ref();
+    let final_id = record::finish(ctx, run.run_id, &ending, dequeue, opening).await;
+    if let Some(id) = final_id {
+        record::rename_log(ctx, run.bee_id, run.run_id, id);
         let _ = ctx
             .journal
             .write(Entry::Forget { run_id: run.run_id })
@@ -327,9 +383,10 @@ async fn watch_run(
     prune_logs(ctx, run.bee_id);
     let _ = events.send(RunEvent::Finished {
         key: run.key,
+        kept: final_id.is_none(),
         summary: RunSummary {
             bee_slug: run.bee_slug,
-            run_id: run.run_id,
+            run_id: final_id.unwrap_or(run.run_id),
             pid: Some(i64::from(run.pid)),
             status: status_name,
             exit_code: code,

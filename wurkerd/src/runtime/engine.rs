@@ -26,6 +26,8 @@ use crate::store::queue::{self, QueueItem};
 /// How often the runtime reconciles with the database (changes made by other software, a
 /// database that came back) and notes that it is alive.
 const SWEEP: Duration = Duration::from_secs(30);
+/// How soon kept run endings are first tried again.
+const FLUSH_FIRST: Duration = Duration::from_secs(1);
 /// How long shutdown waits for runs beyond their grace period.
 const SHUTDOWN_SLACK: Duration = Duration::from_secs(5);
 
@@ -133,6 +135,8 @@ pub struct Engine {
     /// Fires that came while the previous run was still stopping; they start at its exit.
     pub(super) pending_fire: HashMap<i64, Duration>,
     pub(super) backoff: HashMap<i64, Backoff>,
+    /// When run endings kept locally are next tried, and the wait after that.
+    pub(super) flush_at: Option<(Instant, Duration)>,
     /// Supervised Bees waiting out a back-off: when they may start, and what their report
     /// will say about it.
     pub(super) restart_at: HashMap<i64, (Instant, serde_json::Value)>,
@@ -162,6 +166,7 @@ impl Engine {
             timers: Timers::default(),
             next_fire: HashMap::new(),
             pending_fire: HashMap::new(),
+            flush_at: None,
             backoff: HashMap::new(),
             restart_at: HashMap::new(),
             queue: Vec::new(),
@@ -198,7 +203,7 @@ impl Engine {
                     Some(order) => self.on_order(order).await,
                     None => break,
                 },
-                () = sleep_until(wake) => self.on_due(),
+                () = sleep_until(wake) => self.on_due().await,
                 _ = sweep.tick() => self.sweep().await,
             }
         }
@@ -446,7 +451,12 @@ impl Engine {
                 self.on_finished(key, summary);
             }
             RunEvent::Exited { key } => self.on_exited(key, None),
-            RunEvent::Finished { key, summary } => self.on_finished(key, summary),
+            RunEvent::Finished { key, summary, kept } => {
+                if kept {
+                    self.retry_kept();
+                }
+                self.on_finished(key, summary);
+            }
         }
     }
 
@@ -544,6 +554,32 @@ impl Engine {
         self.restart_at
             .insert(bee_id, (at, note.unwrap_or_default()));
         self.timers.at(at, Due::Restart { bee_id });
+    }
+
+    /// Arranges for kept run endings to be tried again soon, unless that is arranged already.
+    pub(super) fn retry_kept(&mut self) {
+        if self.flush_at.is_none() {
+            let at = Instant::now() + FLUSH_FIRST;
+            self.flush_at = Some((at, FLUSH_FIRST));
+            self.timers.at(at, Due::Flush);
+        }
+    }
+
+    /// Writes the kept run endings; while some still wait, tries again later, less often.
+    pub(super) async fn flush_kept(&mut self, at: Instant) {
+        let Some((planned, wait)) = self.flush_at else {
+            return;
+        };
+        if planned != at {
+            return;
+        }
+        self.flush_at = None;
+        if hive::record::flush_kept(&self.hive).await > 0 {
+            let wait = (wait * 2).min(SWEEP);
+            let next = Instant::now() + wait;
+            self.flush_at = Some((next, wait));
+            self.timers.at(next, Due::Flush);
+        }
     }
 
     fn on_finished(&mut self, key: RunKey, summary: RunSummary) {

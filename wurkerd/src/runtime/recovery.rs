@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use nix::sys::signal::Signal;
 use tokio::time::Instant;
 
-use crate::hive::record::{close_orphan, flush_kept};
+use crate::hive::record::{close_orphan, flush_kept, opening_of};
 use crate::hive::{self, Orphan, RunKind, process};
 use crate::runtime::engine::{Engine, Lane, Run};
 use crate::runtime::settings::OrphanPolicy;
@@ -52,11 +52,20 @@ impl Engine {
                 tracing::warn!(bee = %row.bee_slug, run.id = row.run_id, run.pid = row.pid,
                     "stopping a run left by the previous daemon");
                 stop_group(row.pgid, self.hive.settings.kill_grace);
-                close_orphan(&self.hive, row.run_id, row.runcount, STOPPED).await;
+                let opening = opening_of(&self.hive, &row, None);
+                close_orphan(
+                    &self.hive,
+                    row.run_id,
+                    row.runcount,
+                    STOPPED,
+                    opening.as_ref(),
+                )
+                .await;
             } else {
                 tracing::warn!(bee = %row.bee_slug, run.id = row.run_id,
                     "a run ended while wurkerd was down; its outcome is unknown");
-                close_orphan(&self.hive, row.run_id, row.runcount, GONE).await;
+                let opening = opening_of(&self.hive, &row, None);
+                close_orphan(&self.hive, row.run_id, row.runcount, GONE, opening.as_ref()).await;
             }
             if !kept.contains(&row.run_id) {
                 hive::output::OutputPaths::new(
@@ -164,7 +173,7 @@ impl Engine {
                 run.id = run.id,
                 "closing a report left open by the previous daemon"
             );
-            close_orphan(&self.hive, run.id, run.runcount, GONE).await;
+            close_orphan(&self.hive, run.id, run.runcount, GONE, None).await;
         }
     }
 

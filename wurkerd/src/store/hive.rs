@@ -139,12 +139,16 @@ pub async fn keep_ending(pool: &Pool, run_id: i64, ending: &str) -> Result<(), S
     Ok(())
 }
 
-/// Runs that have ended but whose ending the config database has not taken yet.
-pub async fn kept_endings(pool: &Pool) -> Result<Vec<(i64, String)>, StoreError> {
-    let rows = query("SELECT run_id, ending FROM wurker_hive WHERE ending IS NOT NULL")
-        .fetch_all(&mut pool.acquire().await?)
-        .await?;
+/// Runs that have ended but whose ending the config database has not taken yet, each with
+/// its ending's JSON.
+pub async fn kept_endings(pool: &Pool) -> Result<Vec<(HiveRow, String)>, StoreError> {
+    let rows = query(
+        "SELECT run_id, wurker_bee_id, bee_slug, wurker_cron_id, pid, pgid, proc_start, kind, \
+         runcount, timestamp, log_path, ending FROM wurker_hive WHERE ending IS NOT NULL",
+    )
+    .fetch_all(&mut pool.acquire().await?)
+    .await?;
     rows.iter()
-        .map(|row| Ok((row.int("run_id")?, row.text("ending")?)))
+        .map(|row| Ok((decode(row)?, row.text("ending")?)))
         .collect()
 }

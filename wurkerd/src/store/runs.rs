@@ -180,3 +180,42 @@ pub async fn bee_of(conn: &mut Conn, app_id: Uuid, run_id: i64) -> Result<Option
         .await?;
     row.map(|row| row.int("wurker_bee_id")).transpose()
 }
+
+/// A run that started while the config database could not take its PROCESSING row: what the
+/// row needs, to be written whole once the run has ended and the database answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    pub app_id: Uuid,
+    pub bee_id: i64,
+    pub cron_id: Option<i64>,
+    pub args: Option<JsonText>,
+    pub started_at: DateTime<Utc>,
+    pub pid: u32,
+}
+
+/// Writes the whole report of an ended run that has none yet, and returns its run id.
+pub async fn insert_ended(
+    conn: &mut Conn,
+    opening: &Opening,
+    ending: &Ending,
+) -> Result<i64, StoreError> {
+    query(
+        "INSERT INTO wurker_bee_report (app_id, wurker_bee_id, wurker_cron_id, args, hive_pid, \
+         hive_timestamp, hive_runcount, hive_duration, status, status_info, created_at, \
+         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(opening.app_id)
+    .bind(opening.bee_id)
+    .bind(opening.cron_id)
+    .bind(opening.args.as_ref())
+    .bind(opening.pid)
+    .bind(opening.started_at)
+    .bind(ending.runcount)
+    .bind(ending.duration)
+    .bind(Value::label(ending.status.name()))
+    .bind(&ending.status_info)
+    .bind(opening.started_at)
+    .bind(Utc::now())
+    .insert(conn)
+    .await
+}
