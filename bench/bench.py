@@ -63,8 +63,12 @@ class Node:
         (self.home / "etc" / "wurker.toml").write_text(
             f'[wurker]\napp_id = "{uuid.uuid4()}"\n\n[runtime]\n{runtime}'
         )
+        self.log_path = work / f"{name}.log"
+        self.restart()
+
+    def restart(self):
         env = dict(os.environ, WURKER_LOG="warn")
-        self.log = open(work / f"{name}.log", "w")
+        self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen([str(WURKERD), "--home", str(self.home)],
                                      stdout=self.log, stderr=self.log, env=env)
         wait_for("the daemon", lambda: self.try_wurk(["show", "command"]).returncode == 0)
@@ -211,7 +215,13 @@ def idle(work: Path, stamp: Path, seconds: int):
         rss.append(rss_mib(pid))
     cpu = cpu_seconds(pid) - cpu_start
     node.stop()
+    # The same node started again: what it holds without the thousand writes behind it.
+    node.restart()
+    time.sleep(5)
+    restarted = rss_mib(node.proc.pid)
+    node.stop()
     return {"rss_max_mib": max(rss), "rss_median_mib": statistics.median(rss),
+            "rss_after_restart_mib": restarted,
             "cpu_seconds_per_minute": cpu * 60 / seconds, "window_s": seconds}
 
 

@@ -104,14 +104,9 @@ impl Engine {
         Ok(tickets)
     }
 
-    /// The Bees a `run` names: each with, for queued Bees, the args of their queue item.
-    #[allow(clippy::type_complexity)]
-    fn choose_bees(
-        &self,
-        target: Target,
-        slug: Option<&str>,
-    ) -> Result<Vec<(i64, Option<Option<protocol::JsonText>>)>, ErrorReply> {
-        let mut chosen: Vec<(i64, Option<Option<protocol::JsonText>>)> = match target {
+    /// The Bees a `run` names.
+    fn choose_bees(&self, target: Target, slug: Option<&str>) -> Result<Chosen, ErrorReply> {
+        let mut chosen: Chosen = match target {
             Target::Hive => {
                 return Err(ErrorReply::invalid(
                     "'run' takes bee, cron, ondemand, scheduled or supervised, not hive",
@@ -349,6 +344,9 @@ impl Engine {
         }
     }
 }
+
+/// Bees chosen for a run: each Bee's id and, for a queued Bee, the args of its queue item.
+type Chosen = Vec<(i64, Option<Option<protocol::JsonText>>)>;
 
 fn needs_slug(target: Target, slug: Option<&str>) -> Result<&str, ErrorReply> {
     slug.filter(|slug| !slug.is_empty()).ok_or_else(|| {
