@@ -58,6 +58,7 @@ pub async fn run(config: Config, listener: Listener, shutdown: CancellationToken
         None => None,
     };
     let hive = Arc::new(hive_context(&config, &store)?);
+    tokio::spawn(hive::record::write_kept(Arc::clone(&hive)));
     let runtime_tasks = TaskTracker::new();
     let runtime_stop = CancellationToken::new();
     let runtime = Runtime::start(
@@ -114,5 +115,6 @@ fn hive_context(config: &Config, store: &Store) -> Result<HiveContext> {
         pipes: hive::output::pipe_dir(&config.layout.data, &config.app_id.to_string()),
         settings: config.runtime.clone(),
         logs: Arc::default(),
+        kept: Arc::default(),
     })
 }

@@ -124,13 +124,9 @@ pub enum RunEvent {
     StartFailed { key: RunKey, summary: RunSummary },
     /// The process has ended; its report is being finalized.
     Exited { key: RunKey },
-    /// The run is over; its report is final, or (`kept`) its ending waits in the local
-    /// database for the config database to answer.
-    Finished {
-        key: RunKey,
-        summary: RunSummary,
-        kept: bool,
-    },
+    /// The run is over; its report is final, or its ending waits in the local database for
+    /// the config database to answer.
+    Finished { key: RunKey, summary: RunSummary },
 }
 
 /// The logs being written now, by run id, for readers that follow them.
@@ -156,4 +152,6 @@ pub struct HiveContext {
     pub pipes: PathBuf,
     pub settings: RuntimeSettings,
     pub logs: LiveLogs,
+    /// Woken when a run's ending had to be kept locally; see [`record::write_kept`].
+    pub kept: Arc<tokio::sync::Notify>,
 }

@@ -44,7 +44,8 @@ pub fn group_alive(pgid: u32) -> bool {
 pub fn signal_group(pgid: u32, signal: Signal) {
     if let Err(err) = killpg(as_pid(pgid), signal) {
         if err != nix::errno::Errno::ESRCH {
-            tracing::warn!(run.pgid = pgid, signal = %signal, error = %err, "cannot signal a group");
+            tracing::warn!(run.pgid = pgid, signal = %signal, error = %err,
+                "cannot signal a group");
         }
     }
 }

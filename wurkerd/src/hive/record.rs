@@ -103,7 +103,29 @@ pub async fn finish(
     if let Err(err) = hive::keep_ending(&ctx.store.local, run_id, &text).await {
         tracing::error!(run.id = run_id, error = %err, "cannot keep a run's ending; it is lost");
     }
+    ctx.kept.notify_one();
     None
+}
+
+/// How soon, and at most how long apart, kept endings are tried again.
+const KEPT_FIRST: Duration = Duration::from_secs(1);
+const KEPT_LONGEST: Duration = Duration::from_secs(30);
+
+/// Writes kept run endings whenever some are kept, trying again less and less often while the
+/// config database stays out of reach. Runs for as long as the daemon, apart from the runtime,
+/// so a database that does not answer never holds up a run.
+pub async fn write_kept(ctx: std::sync::Arc<HiveContext>) {
+    loop {
+        ctx.kept.notified().await;
+        let mut wait = KEPT_FIRST;
+        loop {
+            tokio::time::sleep(wait).await;
+            if flush_kept(&ctx).await == 0 {
+                break;
+            }
+            wait = (wait * 2).min(KEPT_LONGEST);
+        }
+    }
 }
 
 async fn write_ending(

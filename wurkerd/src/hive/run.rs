@@ -383,7 +383,6 @@ async fn watch_run(
     prune_logs(ctx, run.bee_id);
     let _ = events.send(RunEvent::Finished {
         key: run.key,
-        kept: final_id.is_none(),
         summary: RunSummary {
             bee_slug: run.bee_slug,
             run_id: final_id.unwrap_or(run.run_id),

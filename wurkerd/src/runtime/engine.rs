@@ -26,8 +26,6 @@ use crate::store::queue::{self, QueueItem};
 /// How often the runtime reconciles with the database (changes made by other software, a
 /// database that came back) and notes that it is alive.
 const SWEEP: Duration = Duration::from_secs(30);
-/// How soon kept run endings are first tried again.
-const FLUSH_FIRST: Duration = Duration::from_secs(1);
 /// How long shutdown waits for runs beyond their grace period.
 const SHUTDOWN_SLACK: Duration = Duration::from_secs(5);
 
@@ -135,8 +133,6 @@ pub struct Engine {
     /// Fires that came while the previous run was still stopping; they start at its exit.
     pub(super) pending_fire: HashMap<i64, Duration>,
     pub(super) backoff: HashMap<i64, Backoff>,
-    /// When run endings kept locally are next tried, and the wait after that.
-    pub(super) flush_at: Option<(Instant, Duration)>,
     /// Supervised Bees waiting out a back-off: when they may start, and what their report
     /// will say about it.
     pub(super) restart_at: HashMap<i64, (Instant, serde_json::Value)>,
@@ -166,7 +162,6 @@ impl Engine {
             timers: Timers::default(),
             next_fire: HashMap::new(),
             pending_fire: HashMap::new(),
-            flush_at: None,
             backoff: HashMap::new(),
             restart_at: HashMap::new(),
             queue: Vec::new(),
@@ -203,7 +198,7 @@ impl Engine {
                     Some(order) => self.on_order(order).await,
                     None => break,
                 },
-                () = sleep_until(wake) => self.on_due().await,
+                () = sleep_until(wake) => self.on_due(),
                 _ = sweep.tick() => self.sweep().await,
             }
         }
@@ -451,12 +446,7 @@ impl Engine {
                 self.on_finished(key, summary);
             }
             RunEvent::Exited { key } => self.on_exited(key, None),
-            RunEvent::Finished { key, summary, kept } => {
-                if kept {
-                    self.retry_kept();
-                }
-                self.on_finished(key, summary);
-            }
+            RunEvent::Finished { key, summary } => self.on_finished(key, summary),
         }
     }
 
@@ -556,32 +546,6 @@ impl Engine {
         self.timers.at(at, Due::Restart { bee_id });
     }
 
-    /// Arranges for kept run endings to be tried again soon, unless that is arranged already.
-    pub(super) fn retry_kept(&mut self) {
-        if self.flush_at.is_none() {
-            let at = Instant::now() + FLUSH_FIRST;
-            self.flush_at = Some((at, FLUSH_FIRST));
-            self.timers.at(at, Due::Flush);
-        }
-    }
-
-    /// Writes the kept run endings; while some still wait, tries again later, less often.
-    pub(super) async fn flush_kept(&mut self, at: Instant) {
-        let Some((planned, wait)) = self.flush_at else {
-            return;
-        };
-        if planned != at {
-            return;
-        }
-        self.flush_at = None;
-        if hive::record::flush_kept(&self.hive).await > 0 {
-            let wait = (wait * 2).min(SWEEP);
-            let next = Instant::now() + wait;
-            self.flush_at = Some((next, wait));
-            self.timers.at(next, Due::Flush);
-        }
-    }
-
     fn on_finished(&mut self, key: RunKey, summary: RunSummary) {
         let Some(mut run) = self.runs.remove(&key) else {
             return;
@@ -601,8 +565,11 @@ impl Engine {
         {
             tracing::warn!(error = %err, "cannot note the time in the local database");
         }
-        hive::record::flush_kept(&self.hive).await;
-        if self.hive.store.check().await.is_err() {
+        if !self.hive.store.is_available() {
+            // Whatever the runtime asks the database now would wait out the connection timeout
+            // and hold up every run: ask in the background instead, and catch up once it answers.
+            let store = self.hive.store.clone();
+            tokio::spawn(async move { store.check().await });
             return;
         }
         self.sync_control().await;

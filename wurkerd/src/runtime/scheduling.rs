@@ -31,10 +31,9 @@ impl Engine {
     }
 
     /// Acts on every timer that is due.
-    pub(super) async fn on_due(&mut self) {
+    pub(super) fn on_due(&mut self) {
         for (at, due) in self.timers.take_due(Instant::now()) {
             match due {
-                Due::Flush => self.flush_kept(at).await,
                 Due::Fire { bee_id } => self.on_fire(bee_id, at),
                 Due::Deadline { key } => self.on_deadline(key, at),
                 Due::Restart { bee_id } => {

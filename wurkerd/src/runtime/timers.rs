@@ -19,8 +19,6 @@ pub enum Due {
     Deadline { key: RunKey },
     /// A supervised Bee may be restarted.
     Restart { bee_id: i64 },
-    /// Run endings kept while the config database was out of reach are tried again.
-    Flush,
 }
 
 /// The pending moments, earliest first.

@@ -1,6 +1,7 @@
-//! `wurker_hive` in the local database (always SQLite, so `INSERT OR REPLACE` is fine here): one row per process running now, written when a run
-//! starts and deleted when it ends, so that a daemon that was killed finds, on its next start,
-//! the runs it left behind. Also `wurker_daemon`, the facts the daemon keeps between starts.
+//! `wurker_hive` in the local database (always SQLite, so `INSERT OR REPLACE` is fine here):
+//! one row per process running now, written when a run starts and deleted when it ends, so
+//! that a daemon that was killed finds, on its next start, the runs it left behind. Also
+//! `wurker_daemon`, the facts the daemon keeps between starts.
 
 use chrono::{DateTime, Utc};
 
