@@ -7,17 +7,18 @@
 //! `@midnight` and `@hourly`.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
 
-/// A parsed, valid cron expression.
+/// A parsed, valid cron expression. Cheap to clone: Bees sharing an expression share one
+/// parsed pattern (a pattern holds a bit for every possible year, about 10 KiB).
 #[derive(Debug, Clone)]
 pub struct Schedule {
-    cron: Cron,
+    cron: Arc<Cron>,
 }
 
 impl Schedule {
@@ -38,7 +39,9 @@ impl Schedule {
         }
         let parser = CronParser::builder().seconds(Seconds::Optional).build();
         let cron = parser.parse(trimmed).map_err(|err| err.to_string())?;
-        let schedule = Self { cron };
+        let schedule = Self {
+            cron: Arc::new(cron),
+        };
         if schedule.next_after(&chrono::Utc::now()).is_none() {
             return Err("it never fires (no such date exists)".to_string());
         }

@@ -19,7 +19,7 @@ pub enum When {
     /// A Cron without an expression: always.
     Supervised,
     /// A Cron with a valid expression.
-    Scheduled(Box<Schedule>),
+    Scheduled(Schedule),
     /// A Cron whose expression no longer parses (written by other software); never fires.
     Broken(String),
 }
@@ -37,7 +37,7 @@ impl BeePlan {
             (None, _) => When::Never,
             (Some(_), None) => When::Supervised,
             (Some(_), Some(expression)) => match Schedule::parse_shared(expression) {
-                Ok(schedule) => When::Scheduled(Box::new(schedule)),
+                Ok(schedule) => When::Scheduled(schedule),
                 Err(why) => When::Broken(why),
             },
         };
