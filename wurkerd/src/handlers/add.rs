@@ -13,6 +13,7 @@ pub async fn add(ctx: &Context, kind: DefKind, json: &str) -> Outcome<Response> 
     let value = parse_document(json, kind.word())?;
     let app_id = ctx.store.app_id;
     let mut tx = ctx.store.write.begin().await?;
+    let mut bee_added = None;
     match kind {
         DefKind::Command => {
             let new = command::parse_new(value, app_id)?;
@@ -33,12 +34,14 @@ pub async fn add(ctx: &Context, kind: DefKind, json: &str) -> Outcome<Response> 
             refuse_taken(&mut tx, app_id, kind, &row.slug).await?;
             let id = bees::insert(&mut tx, &row).await?;
             tracing::info!(bee.slug = %row.slug, bee.id = id, "bee added");
+            bee_added = Some(id);
         }
         DefKind::Ondemand => ondemand::add(&mut tx, app_id, value).await?,
     }
     tx.commit().await?;
-    match kind {
-        DefKind::Ondemand => ctx.runtime.queue_changed().await,
+    match (kind, bee_added) {
+        (DefKind::Ondemand, _) => ctx.runtime.queue_changed().await,
+        (_, Some(bee_id)) => ctx.runtime.bee_changed(bee_id).await,
         _ => ctx.runtime.defs_changed().await,
     }
     Ok(Response::Done)

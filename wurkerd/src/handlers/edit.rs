@@ -18,6 +18,7 @@ pub async fn edit(ctx: &Context, kind: DefKind, key: &str, json: &str) -> Outcom
     let value = parse_document(json, kind.word())?;
     let app_id = ctx.store.app_id;
     let mut tx = ctx.store.write.begin().await?;
+    let mut bee_edited = None;
     match kind {
         DefKind::Command => {
             let mut found = commands::find(&mut tx, app_id, key)
@@ -56,10 +57,14 @@ pub async fn edit(ctx: &Context, kind: DefKind, key: &str, json: &str) -> Outcom
             }
             bees::update(&mut tx, &row).await?;
             tracing::info!(bee.slug = %row.slug, bee.id = row.id, "bee edited");
+            bee_edited = Some(row.id);
         }
     }
     tx.commit().await?;
-    ctx.runtime.defs_changed().await;
+    match bee_edited {
+        Some(bee_id) => ctx.runtime.bee_changed(bee_id).await,
+        None => ctx.runtime.defs_changed().await,
+    }
     Ok(Response::Done)
 }
 

@@ -10,6 +10,7 @@ pub async fn remove(ctx: &Context, kind: DefKind, key: &str) -> Outcome<Response
     let app_id = ctx.store.app_id;
     let mut tx = ctx.store.write.begin().await?;
     let mut dequeued = None;
+    let mut bee_removed = None;
     match kind {
         DefKind::Command => {
             let found = commands::find(&mut tx, app_id, key)
@@ -45,6 +46,7 @@ pub async fn remove(ctx: &Context, kind: DefKind, key: &str) -> Outcome<Response
             }
             bees::delete(&mut tx, row.id).await?;
             tracing::info!(bee.slug = %key, "bee removed");
+            bee_removed = Some(row.id);
         }
         DefKind::Ondemand => {
             let row = bees::find_row(&mut tx, app_id, key)
@@ -59,10 +61,11 @@ pub async fn remove(ctx: &Context, kind: DefKind, key: &str) -> Outcome<Response
         }
     }
     tx.commit().await?;
-    match dequeued {
+    match (dequeued, bee_removed) {
         // A run of the item in progress stops: the operator took the item back.
-        Some(bee_id) => drop(ctx.runtime.dequeue(bee_id).await),
-        None => ctx.runtime.defs_changed().await,
+        (Some(bee_id), _) => drop(ctx.runtime.dequeue(bee_id).await),
+        (_, Some(bee_id)) => ctx.runtime.bee_changed(bee_id).await,
+        _ => ctx.runtime.defs_changed().await,
     }
     Ok(Response::Done)
 }

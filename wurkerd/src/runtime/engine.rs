@@ -113,9 +113,12 @@ impl Launch {
 }
 
 /// What the runtime must read again.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Stale {
+    /// Everything (Commands and Crons are shared by Bees).
     pub definitions: bool,
+    /// Only these Bees.
+    pub bees: HashSet<i64>,
     pub queue: bool,
 }
 
@@ -248,21 +251,54 @@ impl Engine {
         for bee_id in gone {
             self.forget_bee(bee_id);
         }
-        for (bee_id, new) in &plans {
-            let old = self.plans.get(bee_id);
-            if old.is_some_and(|old| old.row == new.row) {
-                continue;
-            }
-            if let plan::When::Broken(why) = &new.when {
-                tracing::warn!(bee = %new.row.slug, error = %why,
-                    "the Bee's Cron expression is not valid; it will not fire");
-            }
-            if let Some(old) = old {
-                self.definition_changed(*bee_id, old.clone(), new);
-            }
+        for new in plans.values() {
+            self.note_change(new);
         }
         self.plans = plans;
         Ok(())
+    }
+
+    /// Reads the definitions of some Bees again and applies the differences at once.
+    pub(super) async fn plan_bees(&mut self, bee_ids: HashSet<i64>) {
+        for bee_id in bee_ids {
+            let read = async {
+                let mut conn = self.hive.store.read.acquire().await?;
+                plan::load_one(&mut conn, self.hive.store.app_id, bee_id).await
+            };
+            match read.await {
+                Ok(Some(new)) => {
+                    self.note_change(&new);
+                    self.plans.insert(bee_id, new);
+                    self.ensure_supervised(bee_id, false, None);
+                    if !self.next_fire.contains_key(&bee_id) {
+                        self.schedule_next(bee_id, Utc::now());
+                    }
+                }
+                Ok(None) => {
+                    self.forget_bee(bee_id);
+                    self.plans.remove(&bee_id);
+                }
+                Err(err) => {
+                    tracing::warn!(bee.id = bee_id, error = %err, "cannot read a changed Bee");
+                    self.stale.definitions = true;
+                }
+            }
+        }
+    }
+
+    /// Compares a Bee's new plan with the one known and acts on what changed.
+    fn note_change(&mut self, new: &BeePlan) {
+        let old = self.plans.get(&new.row.id);
+        if old.is_some_and(|old| old.row == new.row) {
+            return;
+        }
+        if let plan::When::Broken(why) = &new.when {
+            tracing::warn!(bee = %new.row.slug, error = %why,
+                "the Bee's Cron expression is not valid; it will not fire");
+        }
+        if let Some(old) = old.cloned() {
+            self.definition_changed(new.row.id, old, new);
+        }
     }
 
     /// A Bee that is gone: its runs stop, its timers lapse.

@@ -36,6 +36,8 @@ const ORDER_BACKLOG: usize = 1024;
 pub(crate) enum Order {
     /// Definitions changed in the config database: plan again.
     DefsChanged,
+    /// One Bee's definition changed (or it was added or removed): plan it again.
+    BeeChanged(i64),
     /// The ondemand queue changed.
     QueueChanged,
     Run {
@@ -108,6 +110,11 @@ impl Runtime {
     /// Tells the runtime that definitions changed; it plans again at once.
     pub async fn defs_changed(&self) {
         let _ = self.orders.send(Order::DefsChanged).await;
+    }
+
+    /// Tells the runtime that one Bee was added, changed or removed; it plans that Bee again.
+    pub async fn bee_changed(&self, bee_id: i64) {
+        let _ = self.orders.send(Order::BeeChanged(bee_id)).await;
     }
 
     /// Tells the runtime that the ondemand queue changed; queued Bees start at once.

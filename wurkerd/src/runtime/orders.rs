@@ -18,6 +18,9 @@ impl Engine {
     pub(super) async fn on_order(&mut self, order: Order) {
         match order {
             Order::DefsChanged => self.stale.definitions = true,
+            Order::BeeChanged(bee_id) => {
+                self.stale.bees.insert(bee_id);
+            }
             Order::QueueChanged => self.stale.queue = true,
             other => {
                 self.catch_up().await;
@@ -31,14 +34,21 @@ impl Engine {
         let stale = std::mem::take(&mut self.stale);
         if stale.definitions {
             self.plan_again().await;
-        } else if stale.queue {
+            return;
+        }
+        if stale.queue {
             self.load_queue().await;
+        }
+        if !stale.bees.is_empty() {
+            self.plan_bees(stale.bees).await;
+            // A queued Bee may have been enabled.
+            self.start_queued();
         }
     }
 
     async fn on_request(&mut self, order: Order) {
         match order {
-            Order::DefsChanged | Order::QueueChanged => {}
+            Order::DefsChanged | Order::BeeChanged(_) | Order::QueueChanged => {}
             Order::Run {
                 target,
                 slug,

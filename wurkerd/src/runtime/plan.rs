@@ -32,7 +32,7 @@ pub struct BeePlan {
 }
 
 impl BeePlan {
-    fn new(row: BeePlanRow) -> Self {
+    pub(super) fn new(row: BeePlanRow) -> Self {
         let when = match (&row.cron_slug, &row.cron) {
             (None, _) => When::Never,
             (Some(_), None) => When::Supervised,
@@ -71,6 +71,18 @@ impl BeePlan {
     pub fn is_pybee(&self) -> bool {
         self.row.is_module
     }
+}
+
+/// Reads one Bee of this node; `None` when it is gone.
+///
+/// # Errors
+/// When the config database fails.
+pub async fn load_one(
+    conn: &mut Conn,
+    app_id: Uuid,
+    bee_id: i64,
+) -> Result<Option<BeePlan>, StoreError> {
+    Ok(plans::find(conn, app_id, bee_id).await?.map(BeePlan::new))
 }
 
 /// Reads every Bee of this node.

@@ -4,6 +4,8 @@
 use protocol::JsonText;
 use uuid::Uuid;
 
+use sqlx::AssertSqlSafe;
+
 use crate::store::{Conn, Row, StoreError, query};
 
 /// A Bee with its Command and Cron.
@@ -25,20 +27,35 @@ pub struct BeePlanRow {
     pub overrun: i64,
 }
 
+const SELECT: &str = "SELECT b.id, b.slug, b.enabled, b.quiet_restart, b.args, b.cron_id, \
+     c.command AS command_text, c.is_module, r.slug AS cron_slug, r.cron AS cron_expression, \
+     r.overrun FROM wurker_bee b \
+     LEFT JOIN wurker_command c ON c.id = b.command_id \
+     LEFT JOIN wurker_cron r ON r.id = b.cron_id";
+
 /// Every Bee of this node, in id order.
 pub async fn list(conn: &mut Conn, app_id: Uuid) -> Result<Vec<BeePlanRow>, StoreError> {
-    let rows = query(
-        "SELECT b.id, b.slug, b.enabled, b.quiet_restart, b.args, b.cron_id, \
-         c.command AS command_text, c.is_module, r.slug AS cron_slug, r.cron AS cron_expression, \
-         r.overrun FROM wurker_bee b \
-         LEFT JOIN wurker_command c ON c.id = b.command_id \
-         LEFT JOIN wurker_cron r ON r.id = b.cron_id \
-         WHERE b.app_id = ? ORDER BY b.id",
-    )
-    .bind(app_id)
-    .fetch_all(conn)
-    .await?;
+    let sql = format!("{SELECT} WHERE b.app_id = ? ORDER BY b.id");
+    let rows = query(AssertSqlSafe(sql))
+        .bind(app_id)
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(decode).collect()
+}
+
+/// One Bee of this node, if it exists.
+pub async fn find(
+    conn: &mut Conn,
+    app_id: Uuid,
+    bee_id: i64,
+) -> Result<Option<BeePlanRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE b.app_id = ? AND b.id = ?");
+    let row = query(AssertSqlSafe(sql))
+        .bind(app_id)
+        .bind(bee_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(decode).transpose()
 }
 
 fn decode(row: &Row) -> Result<BeePlanRow, StoreError> {
