@@ -115,7 +115,8 @@ pub fn reference_crons() -> Vec<Value> {
     ]
 }
 
-/// The original's eight test Bees, sorted by slug, all disabled; the four `_error` ones have no Cron.
+/// The original's eight test Bees, sorted by slug, all disabled; the four `_error` ones have no
+/// Cron.
 pub fn reference_bees() -> Vec<Value> {
     let bee = |slug: &str, name: &str, description: &str, command: &str, cron: Value, args| {
         json!({
